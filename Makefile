@@ -1,0 +1,55 @@
+# Two commands do all the set-up (see README.md):
+#   make workshop   serve the workshop apps (builds .venv on first use)
+#   make test       run the whole test suite (builds .venv on first use)
+# The virtual environment is rebuilt only when requirements.lock or pyproject.toml change.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kit-installed
+PORT   ?= 8866
+# Tests run in parallel on every core; override with `make test WORKERS=1`.
+WORKERS ?= auto
+
+.PHONY: workshop test venv build check-exercises benchmark browser-deps clean help
+
+help:
+	@echo "make workshop    serve the workshop apps (facilitator)"
+	@echo "make test        run the whole test suite"
+	@echo "make build       regenerate exercises/ from solutions/"
+	@echo "make benchmark   run the benchmarks in benchmarks/"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install it, or run 'make PYTHON=python3 ...'"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+# Debian's chromium for the browser tests; PostgreSQL server for the live-store test.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pg_ctl >/dev/null 2>&1 && [ ! -d /usr/lib/postgresql ]; then \
+	  echo "Installing Debian packages: chromium postgresql"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	fi
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+workshop: $(STAMP)
+	$(BIN)/kit workshop --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/kit build
+
+check-exercises: $(STAMP)
+	$(BIN)/kit build --check
+
+benchmark: $(STAMP)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

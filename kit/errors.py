@@ -1,0 +1,153 @@
+"""The kit's exceptions: plain-language messages that say what is wrong and what to do.
+
+Every error a user of the kit can cause on purpose or by mistake is a :class:`KitError`,
+so notebooks, apps and the grader can catch one type. Messages are written for a teacher
+new to code: name the problem, list the valid choices, say what to do next.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"school": ["A", "B"], "fsm": [0.2, 0.4]})
+>>> require_columns(df, ["school", "attainment"])
+Traceback (most recent call last):
+    ...
+kit.errors.MissingColumnError: Column 'attainment' was not found. The table has these columns: 'school', 'fsm'. Check the spelling (capitals matter), or choose one of those.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "KitError",
+    "InputError",
+    "MissingColumnError",
+    "ColumnTypeError",
+    "EmptyDataError",
+    "UnknownNameError",
+    "AuthoringError",
+    "GradingError",
+    "SessionError",
+    "require_columns",
+    "require_numeric",
+    "require_rows",
+    "unknown_name",
+]
+
+
+class KitError(Exception):
+    """Base class of every error the kit raises on purpose."""
+
+
+class InputError(KitError, ValueError):
+    """The data or arguments given to a kit function cannot be used as they are."""
+
+
+class MissingColumnError(InputError, KeyError):
+    """A column the function needs is not in the table."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
+        return str(self.args[0]) if self.args else ""
+
+
+class ColumnTypeError(InputError, TypeError):
+    """A column holds the wrong kind of values (for example text where numbers are needed)."""
+
+
+class EmptyDataError(InputError):
+    """There are no usable rows (or too few) for the calculation."""
+
+
+class UnknownNameError(InputError, KeyError):
+    """A name (dataset, question, assignment, level...) is not one the kit knows."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class AuthoringError(KitError):
+    """A master notebook in solutions/ breaks the authoring format; the message names file and cell."""
+
+
+class GradingError(KitError):
+    """The grader was asked to do something it cannot do (bad folder, unknown assignment...)."""
+
+
+class SessionError(KitError):
+    """A workshop session is unknown, closed, or the facilitator key is wrong."""
+
+
+def _quote_list(names: Iterable[object]) -> str:
+    return ", ".join(repr(str(n)) for n in names)
+
+
+def unknown_name(kind: str, name: object, valid: Sequence[object]) -> UnknownNameError:
+    """Build an :class:`UnknownNameError` that lists the valid choices and a close match.
+
+    >>> print(unknown_name("dataset", "school_panel", ["schools_panel", "pupils"]))
+    There is no dataset called 'school_panel'. Did you mean 'schools_panel'? The choices are: 'schools_panel', 'pupils'.
+    """
+    valid_str = [str(v) for v in valid]
+    close = difflib.get_close_matches(str(name), valid_str, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return UnknownNameError(
+        f"There is no {kind} called {str(name)!r}.{hint} The choices are: {_quote_list(valid_str)}."
+    )
+
+
+def require_columns(data, columns: Iterable[str], *, table: str = "The table") -> None:
+    """Raise :class:`MissingColumnError` naming the first missing column and the ones there are."""
+    if not hasattr(data, "columns"):
+        raise ColumnTypeError(
+            f"Expected a table (a pandas DataFrame) but got {type(data).__name__}. "
+            "Pass the whole DataFrame, for example `schools`, not one column of it."
+        )
+    have = [str(c) for c in data.columns]
+    for col in columns:
+        if col not in data.columns:
+            close = difflib.get_close_matches(str(col), have, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            where = "Column" if table == "The table" else f"{table}: column"
+            raise MissingColumnError(
+                f"{where} {col!r} was not found.{hint} The table has these columns: "
+                f"{_quote_list(have)}. Check the spelling (capitals matter), or choose one of those."
+            )
+
+
+def require_numeric(data, columns: Iterable[str]) -> None:
+    """Raise :class:`ColumnTypeError` if a column is not numbers (after :func:`require_columns`).
+
+    >>> import pandas as pd
+    >>> require_numeric(pd.DataFrame({"score": ["12", "x"]}), ["score"])
+    Traceback (most recent call last):
+        ...
+    kit.errors.ColumnTypeError: Column 'score' should hold numbers but holds text (for example 'x'). Convert it first, e.g. df['score'] = pd.to_numeric(df['score'], errors='coerce'), and check the values that become missing.
+    """
+    import pandas as pd
+
+    columns = list(columns)
+    require_columns(data, columns)
+    for col in columns:
+        series = data[col]
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+            continue
+        bad = pd.to_numeric(series, errors="coerce").isna() & series.notna()
+        example = series[bad].iloc[0] if bad.any() else series.dropna().iloc[0] if series.notna().any() else None
+        raise ColumnTypeError(
+            f"Column {col!r} should hold numbers but holds text (for example {example!r}). "
+            f"Convert it first, e.g. df[{col!r}] = pd.to_numeric(df[{col!r}], errors='coerce'), "
+            "and check the values that become missing."
+        )
+
+
+def require_rows(n: int, minimum: int, what: str) -> None:
+    """Raise :class:`EmptyDataError` when fewer than ``minimum`` usable rows remain.
+
+    >>> require_rows(1, 2, "group 'treated'")
+    Traceback (most recent call last):
+        ...
+    kit.errors.EmptyDataError: group 'treated' has 1 usable value(s) after removing missing ones; at least 2 are needed.
+    """
+    if n < minimum:
+        raise EmptyDataError(
+            f"{what} has {n} usable value(s) after removing missing ones; at least {minimum} are needed."
+        )
