@@ -31,9 +31,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Debian's chromium for the browser tests; PostgreSQL server for the live-store test.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pg_ctl >/dev/null 2>&1 && [ ! -d /usr/lib/postgresql ]; then \
-	  echo "Installing Debian packages: chromium postgresql"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 test: $(STAMP) browser-deps

@@ -23,7 +23,7 @@ AREAS = {
 def _cmd_build(args) -> int:
     from kit.build import build
 
-    report = build(check=args.check, names=args.names or None, timeout=args.timeout)
+    report = build(args.solutions, args.exercises, check=args.check, names=args.names or None, timeout=args.timeout)
     if args.check:
         if report.stale:
             print("exercises/ is out of date. Stale or orphaned files:")
@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("names", nargs="*", help="master file stems (default: all)")
     b.add_argument("--check", action="store_true", help="change nothing; exit 1 naming stale files")
     b.add_argument("--timeout", type=int, default=300, help="seconds per cell when running a master")
+    b.add_argument("--solutions", default=None, help="folder of masters (default: solutions/ of the kit)")
+    b.add_argument("--exercises", default=None, help="folder to write (default: exercises/ of the kit)")
     b.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("data", help="List, describe or export the kit's datasets.")

@@ -31,6 +31,7 @@ __all__ = [
     "require_numeric",
     "require_rows",
     "unknown_name",
+    "friendly_pandas_errors",
 ]
 
 
@@ -151,3 +152,42 @@ def require_rows(n: int, minimum: int, what: str) -> None:
         raise EmptyDataError(
             f"{what} has {n} usable value(s) after removing missing ones; at least {minimum} are needed."
         )
+
+
+class friendly_pandas_errors:  # noqa: N801  (used as a context manager: `with friendly_pandas_errors(df):`)
+    """Turn the commonest pandas mistakes inside the block into kit errors a novice can act on.
+
+    A ``KeyError`` for a missing column becomes :class:`MissingColumnError` (listing the columns
+    and a close match); a ``TypeError`` from arithmetic on text becomes :class:`ColumnTypeError`.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"attainment": [50.0, 52.5]})
+    >>> with friendly_pandas_errors(df):
+    ...     df["atainment"].mean()
+    Traceback (most recent call last):
+        ...
+    kit.errors.MissingColumnError: Column 'atainment' was not found. Did you mean 'attainment'? The table has these columns: 'attainment'. Check the spelling (capitals matter), or choose one of those.
+    """
+
+    def __init__(self, data=None):
+        self.data = data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        if err is None or isinstance(err, KitError):
+            return False
+        if isinstance(err, KeyError) and self.data is not None and hasattr(self.data, "columns"):
+            missing = err.args[0] if err.args else None
+            if isinstance(missing, str):
+                try:
+                    require_columns(self.data, [missing])
+                except MissingColumnError as friendly:
+                    raise friendly from None
+        if isinstance(err, TypeError) and ("str" in str(err) or "unsupported operand" in str(err)):
+            raise ColumnTypeError(
+                f"A calculation met text where it needed numbers ({err}). Check the column types with "
+                "`df.dtypes` and convert text columns with pd.to_numeric(...)."
+            ) from None
+        return False

@@ -1,0 +1,177 @@
+"""The master-notebook format: what kit build makes, and what it refuses (with file, cell, fix)."""
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from kit.authoring import ANSWER_PROMPT, parse_master
+from kit.build import build
+from kit.errors import AuthoringError
+from kit.notebook_text import from_text
+
+GOOD = '''# %% [markdown]
+# # Demo
+
+# %%
+from kit.checks import checker
+check = checker("demo")
+data = [3, 5, 10]
+
+# %% [markdown]
+# ### Question q1 (2 points)
+# Store the mean of `data` in `mean_value`.
+
+# %%
+### BEGIN SOLUTION
+total_secret_sum = sum(data)
+mean_value = total_secret_sum / len(data)
+### END SOLUTION
+
+# %%
+# TEST q1 (1 point)
+# hint: The mean is positive here.
+# check: value > 0
+mean_value
+
+# %%
+# HIDDEN TEST q1 (1 point)
+# hint: SECRET-HIDDEN-HINT add the values and divide by how many there are.
+mean_value
+
+# %%
+check("q1")
+
+# %% [markdown]
+# ### Question q2 (1 point)
+
+# %%
+largest = max(data)  # SOLUTION
+
+# %%
+# TEST q2 (1 point)
+# hint: Use max(...).
+largest
+
+# %%
+check("q2")
+
+# %% [markdown]
+# ### Question q3 (2 points, written)
+# Why?
+
+# %% [markdown]
+# ### BEGIN SOLUTION
+# MODEL-ANSWER-TEXT because averages hide spread.
+# ### END SOLUTION
+
+# %% [markdown]
+# ### RUBRIC
+# - 1 point: RUBRIC-LINE-ONE mentions spread.
+# - 1 point: gives an example.
+
+# %% [markdown]
+# ## Summary
+'''
+
+
+def nb(text):
+    return from_text(text, "demo")
+
+
+def refuse(text, *fragments):
+    with pytest.raises(AuthoringError) as err:
+        parse_master(nb(text), "solutions/demo.ipynb")
+    message = str(err.value)
+    assert "solutions/demo.ipynb" in message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def test_good_master_gives_a_student_version_without_solutions_tests_or_rubric():
+    master = parse_master(nb(GOOD), "solutions/demo.ipynb")
+    text = nbformat.writes(master.notebook)
+    assert set(master.questions) == {"q1", "q2", "q3"}
+    assert [t.hidden for t in master.questions["q1"].tests] == [False, True]
+    assert master.questions["q3"].written and "RUBRIC-LINE-ONE" in master.questions["q3"].rubric
+    for secret in ("total_secret_sum", "SECRET-HIDDEN-HINT", "MODEL-ANSWER-TEXT", "RUBRIC-LINE-ONE", "max(data)",
+                   "BEGIN SOLUTION", "# TEST", "HIDDEN TEST"):
+        assert secret not in text, secret
+    sources = [c.source for c in master.notebook.cells]
+    assert "largest = ..." in sources
+    assert "..." in sources
+    assert ANSWER_PROMPT in sources
+    assert master.notebook.metadata["kit"] == {"assignment": "demo"}
+    answers = [c.source for c in master.answers.cells]
+    assert "largest = max(data)" in answers and any("total_secret_sum / len(data)" in s for s in answers)
+
+
+@pytest.mark.parametrize("bad, fragments", [
+    (GOOD.replace("### END SOLUTION\n\n# %%\n# TEST q1", "\n# %%\n# TEST q1", 1), ("cell 4", "never closed", "### END SOLUTION")),
+    (GOOD.replace("### BEGIN SOLUTION\ntotal", "### BEGIN SOLUTIONS\ntotal"), ("cell 4", "not exactly")),
+    (GOOD.replace("### BEGIN SOLUTION\ntotal", "# BEGIN SOLUTION\ntotal"), ("not exactly",)),
+    (GOOD.replace("### Question q2 (1 point)", "### Question q1 (1 point)"), ("defined twice",)),
+    (GOOD.replace("### Question q1 (2 points)", "### Question q1 (two points)"), ("cell 3", "not one")),
+    (GOOD.replace("# TEST q2 (1 point)", "# TEST q9 (1 point)"), ("q9", "inside question 'q2'")),
+    (GOOD.replace("# %% [markdown]\n# ### Question q1 (2 points)", "# %% [markdown]\n# Intro"), ("outside any question",)),
+    (GOOD.replace("# HIDDEN TEST q1 (1 point)", "# HIDDEN TEST q1 (3 points)"), ("add up", "worth 2")),
+    (GOOD.replace("# hint: Use max(...).\n", ""), ("no hint",)),
+    (GOOD.replace("# %% [markdown]\n# ### RUBRIC", "# %% [markdown]\n# Not a rubric"), ("no rubric",)),
+    (GOOD.replace('check("q2")', 'print("no check")'), ("no check cell",)),
+    (GOOD.replace("largest = max(data)  # SOLUTION", "max(data)  # SOLUTION"), ("not 'name = value  # SOLUTION'",)),
+    (GOOD.replace("# TEST q2 (1 point)", "# TEST q2 (1 pt)"), ("looks like a test header",)),
+    (GOOD.replace("# check: value > 0", "# check: value >"), ("not valid Python",)),
+])
+def test_ambiguous_or_malformed_masters_are_refused_with_file_cell_and_fix(bad, fragments):
+    refuse(bad, *fragments)
+
+
+def test_adds_up_message_names_the_fix():
+    message = refuse(GOOD.replace("# HIDDEN TEST q1 (1 point)", "# HIDDEN TEST q1 (3 points)"), "add up")
+    assert "Make the test points add up" in message
+
+
+@pytest.fixture
+def course(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "exercises").mkdir()
+    path = tmp_path / "solutions" / "demo.ipynb"
+    path.write_text(nbformat.writes(nb(GOOD)))
+    return tmp_path
+
+
+def test_build_writes_exercise_and_fingerprinted_checks_then_check_mode_agrees(course):
+    report = build(course / "solutions", course / "exercises")
+    assert {p.name for p in report.written} == {"demo.ipynb", "demo.json"}
+    checks = json.loads((course / "exercises" / "checks" / "demo.json").read_text())
+    q1 = checks["questions"]["q1"]
+    assert q1["hidden_tests"] == 1 and len(q1["tests"]) == 1  # hidden test not shipped
+    assert "SECRET-HIDDEN-HINT" not in json.dumps(checks)
+    q2 = checks["questions"]["q2"]["tests"][0]
+    assert q2["fingerprint"] and "10" not in json.dumps(q2)  # a fingerprint, not the value
+    assert build(course / "solutions", course / "exercises", check=True).ok
+    again = build(course / "solutions", course / "exercises")
+    assert again.written == []  # nothing changed: nothing executed or written
+
+
+def test_check_mode_names_stale_and_orphaned_files_and_cli_exits_1(course):
+    build(course / "solutions", course / "exercises")
+    master = course / "solutions" / "demo.ipynb"
+    master.write_text(master.read_text().replace("Why?", "Why not?"))
+    (course / "exercises" / "old.ipynb").write_text("{}")
+    report = build(course / "solutions", course / "exercises", check=True)
+    assert {p.name for p in report.stale} == {"demo.ipynb", "demo.json", "old.ipynb"}
+    done = subprocess.run([sys.executable, "-m", "kit.cli", "build", "--check", "--solutions", str(course / "solutions"),
+                           "--exercises", str(course / "exercises")], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "demo.ipynb" in done.stdout and "old.ipynb" in done.stdout and "kit build" in done.stdout
+
+
+def test_build_stops_on_a_test_that_fails_on_the_master(course):
+    path = course / "solutions" / "demo.ipynb"
+    path.write_text(nbformat.writes(nb(GOOD.replace("# check: value > 0\nmean_value", "# check: value > 0\nmean_valu"))))
+    with pytest.raises(AuthoringError, match="could not be evaluated on the master"):
+        build(course / "solutions", course / "exercises")
