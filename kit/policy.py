@@ -21,6 +21,10 @@ from kit.errors import ColumnTypeError, EmptyDataError, InputError, require_colu
 __all__ = [
     "did",
     "before_after",
+    "event_study",
+    "plot_event_study",
+    "fixed_effects",
+    "interrupted_time_series",
     "report",
 ]
 
@@ -50,9 +54,9 @@ def _as_binary(data: pd.DataFrame, column: str, role: str) -> np.ndarray:
     return values
 
 
-def _usable(data, columns: list[str]) -> pd.DataFrame:
+def _usable(data, columns: list[str], may_be_missing: tuple[str, ...] = ()) -> pd.DataFrame:
     frame = data[columns]
-    keep = frame.notna().all(axis=1).to_numpy()
+    keep = frame[[c for c in columns if c not in may_be_missing]].notna().all(axis=1).to_numpy()
     if not keep.all():
         frame = frame.loc[keep]
     return frame
@@ -279,6 +283,315 @@ def before_after(data: pd.DataFrame, outcome: str, post: str, treated: str | Non
     result.attrs.update(kind="before_after", alpha=alpha)
     return result
 
+
+
+# --------------------------------------------------------------------------- panels (linearmodels)
+
+def _panel_frame(data, outcome, unit, time, extra, may_be_missing=()):
+    columns = list(dict.fromkeys([outcome, unit, time] + [c for c in extra if c is not None]))
+    require_columns(data, columns)
+    require_numeric(data, [outcome, time])
+    frame = _usable(data, columns, may_be_missing)
+    if len(frame) == 0:
+        raise EmptyDataError(f"No row has values in all of {', '.join(map(repr, columns))}. Check for missing values.")
+    if frame.duplicated([unit, time]).any():
+        dup = frame.loc[frame.duplicated([unit, time]), [unit, time]].iloc[0].tolist()
+        raise InputError(
+            f"{unit!r} {dup[0]!r} appears more than once in {time} {dup[1]!r}. A panel needs one row per unit and "
+            "period: aggregate first, e.g. df.groupby([unit, time], as_index=False)[outcome].mean()."
+        )
+    return frame
+
+
+def _panel_fit(frame, outcome, unit, time, exog: pd.DataFrame, cluster):
+    from linearmodels import PanelOLS
+
+    index = pd.MultiIndex.from_arrays([frame[unit].to_numpy(), frame[time].to_numpy()], names=[unit, time])
+    y = pd.Series(frame[outcome].to_numpy(dtype=float), index=index, name=outcome)
+    exog = exog.set_axis(index, axis=0)
+    model = PanelOLS(y, exog, entity_effects=True, time_effects=True, drop_absorbed=False)
+    try:
+        if cluster is None or cluster == unit:
+            return model.fit(cov_type="clustered", cluster_entity=True, debiased=True)
+        codes = pd.Series(pd.factorize(frame[cluster])[0], index=index, name=cluster)
+        return model.fit(cov_type="clustered", clusters=codes, debiased=True)
+    except ValueError as err:
+        if "rank" in str(err) or "absorbed" in str(err):
+            raise InputError(
+                "The treatment cannot be separated from the unit and year effects (for example every unit is "
+                "treated in the same years, or a treatment never changes). Include a comparison group that is "
+                "never treated, and periods before the start."
+            ) from None
+        raise
+
+
+def fixed_effects(data: pd.DataFrame, outcome: str, treatment: str, unit: str, time: str,
+                  controls: list[str] | None = None, cluster: str | None = None, *,
+                  alpha: float = 0.05) -> pd.DataFrame:
+    """Two-way fixed effects: the treatment's effect comparing each unit with itself and each year with itself.
+
+    Fits ``outcome ~ treatment + controls + unit effects + time effects`` with linearmodels'
+    ``PanelOLS`` (entity and time effects absorbed), standard errors clustered by ``unit``
+    (or ``cluster``), debiased (small-sample corrected).
+
+    Parameters
+    ----------
+    treatment : str
+        0/1 column that is 1 for a unit in the periods when it is treated (e.g. programme member
+        and year >= start). With one start year for everyone this equals :func:`did` with unit and
+        year effects.
+    controls : list of str, optional
+        Numeric time-varying controls.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``n_units``,
+        ``n_periods``, ``n_clusters``, ``r2_within``, ``se_type``, ``outcome``.
+
+    Notes
+    -----
+    With a balanced panel and one common start, the estimate equals the 2 x 2
+    difference-in-differences of means (checked in tests/test_policy.py). When units start at
+    different times and effects grow, the two-way fixed-effects estimate can be badly biased
+    (Goodman-Bacon, 2021).
+
+    References
+    ----------
+    Wooldridge, J. M. (2010). *Econometric Analysis of Cross Section and Panel Data* (2nd ed.), ch. 10. MIT Press.
+
+    Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment timing.
+    *Journal of Econometrics*, 225(2), 254-277.
+
+    Examples
+    --------
+    >>> import kit.data
+    >>> panel = kit.data.load("schools_panel", n_schools=300, years=range(2006, 2010))
+    >>> panel["treated_now"] = panel["programme"] & (panel["year"] >= 2008)
+    >>> fe = fixed_effects(panel, "attainment", "treated_now", "school_id", "year")
+    >>> int(fe["n_units"].iloc[0]), int(fe["n_periods"].iloc[0])
+    (300, 4)
+    """
+    controls = list(controls or [])
+    frame = _panel_frame(data, outcome, unit, time, [treatment, cluster] + controls)
+    if controls:
+        require_numeric(frame, controls)
+    d = _as_binary(frame, treatment, "treated in this period")
+    if d.min() == d.max():
+        raise InputError(
+            f"{treatment!r} is {int(d[0])} in every row, so there is nothing to compare. It should be 1 only for "
+            "treated units in the periods after the start, e.g. df['treated_now'] = df['programme'] & (df['year'] >= 2008)."
+        )
+    exog = pd.DataFrame({treatment: d, **{c: frame[c].to_numpy(dtype=float) for c in controls}})
+    fit = _panel_fit(frame, outcome, unit, time, exog, cluster)
+    low, high = fit.conf_int(level=1 - alpha).iloc[0]
+    result = pd.DataFrame([{
+        "estimate": float(fit.params.iloc[0]), "se": float(fit.std_errors.iloc[0]),
+        "ci_low": float(low), "ci_high": float(high), "p_value": float(fit.pvalues.iloc[0]),
+        "n": int(fit.nobs), "n_units": int(frame[unit].nunique()), "n_periods": int(frame[time].nunique()),
+        "n_clusters": int(frame[cluster or unit].nunique()), "r2_within": float(fit.rsquared_within),
+        "se_type": _se_name(cluster or unit), "outcome": outcome,
+    }])
+    result.attrs.update(kind="fixed_effects", alpha=alpha)
+    return result
+
+
+def event_study(data: pd.DataFrame, outcome: str, unit: str, time: str, treated: str, start,
+                *, window: tuple[int, int] | None = None, reference: int = -1, cluster: str | None = None,
+                alpha: float = 0.05) -> pd.DataFrame:
+    """Effects period by period before and after the start (leads and lags), relative to one reference period.
+
+    Fits a two-way fixed-effects regression (linearmodels ``PanelOLS``, unit and time effects,
+    standard errors clustered by unit) with one indicator per *event time* (period minus start)
+    for treated units, leaving out ``reference`` (by default the last period before the start).
+    Estimates before the start (leads) should be near zero if trends were parallel; estimates
+    after it (lags) show how the effect unfolds.
+
+    Parameters
+    ----------
+    unit, time : str
+        Columns identifying the unit (school, university) and the period (year, numeric).
+    treated : str
+        0/1 column: 1 for units that receive the policy (in every period).
+    start : number or str
+        The period the policy starts (e.g. 1999), or the name of a column holding each unit's start.
+    window : (int, int), optional
+        Earliest and latest event time to show; event times outside are binned into the ends.
+    reference : int
+        Event time left out (set to zero); default -1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event time: ``event_time``, ``estimate``, ``se``, ``ci_low``, ``ci_high``,
+        ``p_value``, ``n`` (treated rows at that event time), ``reference`` (True for the row fixed
+        at zero, whose ``se`` and interval are missing).
+
+    Notes
+    -----
+    With one common start the lag coefficients equal 2 x 2 differences-in-differences of each
+    period against the reference period (checked by hand in tests/test_policy.py).
+
+    References
+    ----------
+    Freyaldenhoven, S., Hansen, C., Perez Perez, J. & Shapiro, J. M. (2021). Visualization, identification,
+    and estimation in the linear panel event-study design. NBER Working Paper 29170.
+
+    Examples
+    --------
+    >>> import kit.data
+    >>> panel = kit.data.load("schools_panel", n_schools=300, years=range(2005, 2011))
+    >>> table = event_study(panel, "attainment", "school_id", "year", "programme", 2008)
+    >>> table["event_time"].tolist()
+    [-3, -2, -1, 0, 1, 2]
+    """
+    start_is_column = isinstance(start, str)
+    if start_is_column:
+        require_columns(data, [start])
+        require_numeric(data, [start])
+    frame = _panel_frame(data, outcome, unit, time, [treated, cluster] + ([start] if start_is_column else []),
+                         may_be_missing=(start,) if start_is_column else ())
+    d = _as_binary(frame, treated, "treated group")
+    if d.min() == d.max():
+        raise InputError(f"Everyone has the same {treated!r}: an event study needs treated units and a comparison group.")
+    begin = frame[start].to_numpy(dtype=float) if start_is_column else np.full(len(frame), float(start))
+    rel = np.where(d == 1, frame[time].to_numpy(dtype=float) - begin, np.nan)
+    seen = rel[~np.isnan(rel)]
+    if len(seen) == 0:
+        raise InputError(f"No treated row has a start period in {start!r}.")
+    lo, hi = (int(seen.min()), int(seen.max())) if window is None else (int(window[0]), int(window[1]))
+    if not lo <= reference <= hi or not (seen == reference).any():
+        raise InputError(
+            f"The treated units have no rows at event time {reference} (the reference period, "
+            f"{'one period before' if reference == -1 else str(reference) + ' periods from'} the start), so there "
+            "is nothing to compare with. Include periods before the policy started."
+        )
+    rel = np.clip(rel, lo, hi)
+    times = [k for k in range(lo, hi + 1) if k != reference and (rel == k).any()]
+    exog = pd.DataFrame({f"event_{k}": (rel == k).astype(float) for k in times})
+    fit = _panel_fit(frame, outcome, unit, time, exog, cluster)
+    ci = fit.conf_int(level=1 - alpha)
+    counts = pd.Series(rel[~np.isnan(rel)]).value_counts()
+    rows = [{"event_time": k, "estimate": float(fit.params[f"event_{k}"]), "se": float(fit.std_errors[f"event_{k}"]),
+             "ci_low": float(ci.loc[f"event_{k}", "lower"]), "ci_high": float(ci.loc[f"event_{k}", "upper"]),
+             "p_value": float(fit.pvalues[f"event_{k}"]), "n": int(counts.get(float(k), 0)), "reference": False}
+            for k in times]
+    rows.append({"event_time": reference, "estimate": 0.0, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                 "p_value": np.nan, "n": int(counts.get(float(reference), 0)), "reference": True})
+    result = pd.DataFrame(rows).sort_values("event_time", ignore_index=True)
+    result.attrs.update(kind="event_study", alpha=alpha, outcome=outcome)
+    return result
+
+
+def plot_event_study(table: pd.DataFrame, ax=None, unit: str = "points", title: str | None = None,
+                     time_label: str = "Years since the start"):
+    """Plot an :func:`event_study` table: estimates with confidence intervals, zero line, start line.
+
+    Returns ``(fig, ax)``.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"event_time": [-2, -1, 0, 1], "estimate": [0.1, 0.0, 1.2, 1.5], "se": [0.2, None, 0.2, 0.3],
+    ...                   "ci_low": [-0.3, None, 0.8, 0.9], "ci_high": [0.5, None, 1.6, 2.1], "reference": [False, True, False, False]})
+    >>> fig, ax = plot_event_study(t)
+    >>> ax.get_xlabel()
+    'Years since the start'
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    from kit.plotting import PALETTE, figure, label
+
+    require_columns(table, ["event_time", "estimate", "ci_low", "ci_high"], table="The event-study table")
+    if ax is None:
+        fig, ax = figure()
+    else:
+        fig = ax.figure
+    est = table.dropna(subset=["ci_low"])
+    before = est["event_time"] < 0
+    for mask, colour, name in ((before, PALETTE[0], "before the start"), (~before, PALETTE[1], "after the start")):
+        part = est[mask]
+        if len(part):
+            ax.errorbar(part["event_time"], part["estimate"],
+                        yerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+                        fmt="o", color=colour, capsize=4, markersize=8, linewidth=2, label=name)
+    ref = table[table["ci_low"].isna()]
+    if len(ref):
+        ax.plot(ref["event_time"], ref["estimate"], "s", color=PALETTE[7], markersize=8, label="reference (set to 0)")
+    ax.axhline(0, color="grey", linewidth=1)
+    ax.axvline(-0.5, color="grey", linestyle="--", linewidth=1)
+    level = round(100 * (1 - table.attrs.get("alpha", 0.05)))
+    label(ax, x=time_label, y=f"Effect ({unit}, {level}% CI)", title=title)
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
+def interrupted_time_series(data: pd.DataFrame, outcome: str, time: str, start, *, cluster: str | None = None,
+                            hac_lags: int = 1, alpha: float = 0.05) -> pd.DataFrame:
+    """Segmented regression: did the level or the trend of a series change when a programme started?
+
+    Fits ``outcome = b0 + b1 (time - start) + b2 after + b3 (time - start) after`` by OLS
+    (statsmodels), where ``after`` is 1 from ``start`` on. ``b2`` is the jump in level at the start,
+    ``b3`` the change in the yearly trend. With one row per period (a yearly mean) standard errors
+    are Newey-West (HAC, ``hac_lags`` lags) for autocorrelation; with several rows per period
+    they are clustered by ``cluster`` if given, otherwise robust (HC1).
+
+    Without a comparison series this shows only that the series changed at the start, not that
+    the programme changed it: anything else that started then (or regression to the mean after
+    a bad year that triggered the programme) looks the same.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Four rows, ``term`` = ``trend_before`` (b1), ``level_change`` (b2), ``slope_change`` (b3),
+        ``trend_after`` (b1 + b3), with ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p_value``,
+        ``n``, ``se_type``.
+
+    Notes
+    -----
+    The coefficients equal those of separate straight lines fitted before and after the start
+    (checked in tests/test_policy.py).
+
+    References
+    ----------
+    Wagner, A. K., Soumerai, S. B., Zhang, F. & Ross-Degnan, D. (2002). Segmented regression analysis of
+    interrupted time series studies in medication use research. *Journal of Clinical Pharmacy and
+    Therapeutics*, 27(4), 299-309.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> series = pd.DataFrame({"year": range(2004, 2012), "score": [50, 51, 52, 53, 55, 57, 59, 61]})
+    >>> its = interrupted_time_series(series, "score", "year", 2008)
+    >>> its.set_index("term")["estimate"].round(2).to_dict()
+    {'trend_before': 1.0, 'level_change': 1.0, 'slope_change': 1.0, 'trend_after': 2.0}
+    """
+    columns = [outcome, time] + ([cluster] if cluster is not None else [])
+    require_columns(data, columns)
+    require_numeric(data, [outcome, time])
+    frame = _usable(data, list(dict.fromkeys(columns)))
+    t = frame[time].to_numpy(dtype=float) - float(start)
+    after = (t >= 0).astype(float)
+    n_before, n_after = np.unique(t[t < 0]).size, np.unique(t[t >= 0]).size
+    if n_before < 2 or n_after < 2:
+        raise InputError(
+            f"An interrupted time series needs at least 2 periods before {start} and 2 from {start} on to draw the two "
+            f"lines; there are {n_before} before and {n_after} after. Include more years."
+        )
+    y = frame[outcome].to_numpy(dtype=float)
+    X = np.column_stack([np.ones_like(y), t, after, t * after])
+    one_per_period = np.unique(t).size == len(t)
+    clusters = _cluster_codes(frame, cluster)
+    lags = hac_lags if (clusters is None and one_per_period) else None
+    fit = _fit_ols(y, X, clusters, alpha, hac_lags=lags)
+    rows = [{"term": name, **_row(fit, i, alpha)} for name, i in
+            (("trend_before", 1), ("level_change", 2), ("slope_change", 3))]
+    combo = fit.t_test(np.array([[0.0, 1.0, 0.0, 1.0]]))
+    low, high = np.asarray(combo.conf_int(alpha=alpha))[0]
+    rows.append({"term": "trend_after", "estimate": float(np.squeeze(combo.effect)), "se": float(np.squeeze(combo.sd)),
+                 "ci_low": float(low), "ci_high": float(high), "p_value": float(np.squeeze(combo.pvalue))})
+    result = pd.DataFrame(rows)
+    result["n"] = len(y)
+    result["se_type"] = _se_name(cluster, lags) if (cluster or lags) else "robust (HC1)"
+    result.attrs.update(kind="its", alpha=alpha, outcome=outcome)
+    return result
 
 
 # --------------------------------------------------------------------------- report

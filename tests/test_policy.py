@@ -141,3 +141,79 @@ def test_report_did_sentence():
     assert "in 410 clusters" in text
     with pytest.raises(InputError):
         policy.report(pd.DataFrame({"x": [1]}))
+
+
+# ----------------------------------------------------------------------------- panel methods
+
+def test_fixed_effects_equals_two_by_two_did_on_a_balanced_panel():
+    df = _panel()
+    df["treated_now"] = df.treated * df.post
+    fe = policy.fixed_effects(df, "y", "treated_now", "unit", "time").iloc[0]
+    m = df.groupby(["treated", "post"])["y"].mean()
+    hand = (m[1, 1] - m[1, 0]) - (m[0, 1] - m[0, 0])
+    assert fe["estimate"] == pytest.approx(hand, rel=1e-9)
+    assert (fe["n"], fe["n_units"], fe["n_periods"], fe["n_clusters"]) == (160, 40, 4, 40)
+    assert fe["ci_low"] < fe["estimate"] < fe["ci_high"]
+
+
+def test_event_study_lags_equal_period_by_period_did_against_the_reference():
+    df = _panel(periods=6)  # start at period 3, reference period 2
+    table = policy.event_study(df, "y", "unit", "time", "treated", 3).set_index("event_time")
+    m = df.groupby(["treated", "time"])["y"].mean()
+    for k in (-3, -2, 0, 1, 2):
+        hand = (m[1, 3 + k] - m[1, 2]) - (m[0, 3 + k] - m[0, 2])
+        assert table.loc[k, "estimate"] == pytest.approx(hand, rel=1e-9)
+    assert table.loc[-1, "reference"] and table.loc[-1, "estimate"] == 0 and np.isnan(table.loc[-1, "se"])
+    assert table.loc[0, "n"] == 20
+
+
+def test_event_study_start_column_and_window_binning():
+    df = _panel(periods=6)
+    df["start"] = np.where(df.treated == 1, 3, np.nan)
+    table = policy.event_study(df, "y", "unit", "time", "treated", "start", window=(-2, 1))
+    assert table["event_time"].tolist() == [-2, -1, 0, 1]
+    assert table.set_index("event_time").loc[1, "n"] == 40  # periods 4 and 5 binned into +1
+
+
+def test_event_study_without_pre_period_is_a_kit_error():
+    df = _panel(periods=6)
+    with pytest.raises(InputError, match="reference period"):
+        policy.event_study(df[df.time >= 3], "y", "unit", "time", "treated", 3)
+    with pytest.raises(InputError, match="more than once"):
+        policy.event_study(pd.concat([df, df]), "y", "unit", "time", "treated", 3)
+    with pytest.raises(InputError, match="comparison group"):
+        policy.event_study(df.assign(treated=1), "y", "unit", "time", "treated", 3)
+
+
+def test_fixed_effects_bad_input():
+    df = _panel()
+    with pytest.raises(InputError, match="in every row"):
+        policy.fixed_effects(df.assign(d=0), "y", "d", "unit", "time")
+    with pytest.raises(MissingColumnError):
+        policy.fixed_effects(df, "y", "treated_now", "unit", "time")
+
+
+def test_interrupted_time_series_equals_two_separate_lines():
+    rng = np.random.default_rng(5)
+    years = np.arange(2000, 2012)
+    y = 40 + 0.5 * (years - 2006) + 2 * (years >= 2006) + 0.8 * (years - 2006) * (years >= 2006) + rng.normal(0, 0.3, 12)
+    its = policy.interrupted_time_series(pd.DataFrame({"year": years, "y": y}), "y", "year", 2006).set_index("term")
+    before = np.polyfit(years[years < 2006] - 2006, y[years < 2006], 1)  # independent fit: numpy
+    after = np.polyfit(years[years >= 2006] - 2006, y[years >= 2006], 1)
+    assert its.loc["trend_before", "estimate"] == pytest.approx(before[0], rel=1e-9)
+    assert its.loc["slope_change", "estimate"] == pytest.approx(after[0] - before[0], rel=1e-9)
+    assert its.loc["level_change", "estimate"] == pytest.approx(after[1] - before[1], rel=1e-9)
+    assert its.loc["trend_after", "estimate"] == pytest.approx(after[0], rel=1e-9)
+    assert its["se_type"].iloc[0].startswith("Newey-West")
+    with pytest.raises(InputError, match="at least 2 periods before"):
+        policy.interrupted_time_series(pd.DataFrame({"year": years, "y": y}), "y", "year", 2001)
+
+
+def test_reports_for_every_kind():
+    df = _panel(periods=6)
+    df["treated_now"] = df.treated * (df.time >= 3)
+    assert policy.report(policy.fixed_effects(df, "y", "treated_now", "unit", "time")).startswith("Two-way fixed effects")
+    assert policy.report(policy.before_after(df, "y", "treated_now")).startswith("Before-after")
+    assert "earlier period" in policy.report(policy.event_study(df, "y", "unit", "time", "treated", 3))
+    series = df.groupby("time", as_index=False)["y"].mean()
+    assert policy.report(policy.interrupted_time_series(series, "y", "time", 3)).startswith("Interrupted time series")
