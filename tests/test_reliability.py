@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from kit import reliability
-from kit.errors import ColumnTypeError, EmptyDataError, InputError
+from kit.errors import ColumnTypeError, EmptyDataError, InputError, MissingColumnError
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,3 +99,199 @@ def test_reverse_score_and_item_statistics():
     assert table["alpha_if_dropped"].iloc[2] == pytest.approx(_alpha_by_formula(frame[["q1", "q2"]]))
     with pytest.raises(InputError, match="outside the scale"):
         reliability.reverse_score(frame, ["q1"], low=1, high=4)
+
+
+# --------------------------------------------------------------------------------------------
+# Cohen's kappa
+# --------------------------------------------------------------------------------------------
+def _from_table(table, labels):
+    """Two coders' codes rebuilt from a published agreement table (rows: coder 1, columns: coder 2)."""
+    a, b = [], []
+    for i, row in enumerate(table):
+        for j, count in enumerate(row):
+            a += [labels[i]] * count
+            b += [labels[j]] * count
+    return a, b
+
+
+def test_kappa_textbook_two_by_two():
+    # Wikipedia, "Cohen's kappa", worked example (50 grant proposals read by readers A and B):
+    # both yes 20, A yes/B no 5, A no/B yes 10, both no 15 -> p_o = 0.70, p_e = 0.50, kappa = 0.40.
+    a, b = _from_table([[20, 5], [10, 15]], ["Yes", "No"])
+    res = reliability.cohen_kappa(a, b)
+    assert res["estimate"].iloc[0] == pytest.approx(0.40)
+    assert res["agreement"].iloc[0] == pytest.approx(0.70)
+    assert res["chance_agreement"].iloc[0] == pytest.approx(0.50)
+
+
+def test_kappa_matches_sas_proc_freq_example():
+    # SAS PROC FREQ "Simple Kappa Coefficient" printout reproduced in statsmodels'
+    # test_inter_rater.py (TestUnweightedCohens): table [[0,4,1],[0,8,0],[0,1,5]],
+    # kappa 0.4842, ASE 0.1380, 95% CI 0.2137 to 0.7547;
+    # weighted (Cicchetti-Allison = linear) 0.4701, ASE 0.1457, CI 0.1845 to 0.7558.
+    a, b = _from_table([[0, 4, 1], [0, 8, 0], [0, 1, 5]], [1, 2, 3])
+    res = reliability.cohen_kappa(a, b, categories=[1, 2, 3])
+    assert res[["estimate", "se", "ci_low", "ci_high"]].iloc[0].tolist() == pytest.approx(
+        [0.4842, 0.1380, 0.2137, 0.7547], abs=1e-4)
+    res = reliability.cohen_kappa(a, b, categories=[1, 2, 3], weights="linear")
+    assert res[["estimate", "se", "ci_low", "ci_high"]].iloc[0].tolist() == pytest.approx(
+        [0.4701, 0.1457, 0.1845, 0.7558], abs=1e-4)
+
+
+def test_kappa_matches_r_irr_kappa2_on_anxiety():
+    # R: irr::kappa2(anxiety[, 2:3]) -> -0.006289308; kappa2(..., "equal") -> 0.1459075;
+    # kappa2(..., "squared") -> 0.2520325 (Gamer et al., irr package, data `anxiety`;
+    # values quoted in statsmodels' test_inter_rater.py).
+    rater2 = [3, 6, 4, 6, 2, 4, 2, 4, 3, 3, 2, 3, 3, 3, 2, 2, 1, 3, 3, 4]
+    rater3 = [2, 1, 4, 4, 3, 2, 1, 6, 1, 1, 1, 2, 3, 3, 1, 1, 3, 3, 2, 2]
+    for weights, expected in ((None, -0.006289308), ("linear", 0.1459075), ("quadratic", 0.2520325)):
+        res = reliability.cohen_kappa(rater2, rater3, weights=weights)
+        assert res["estimate"].iloc[0] == pytest.approx(expected, abs=1e-7), weights
+
+
+def test_kappa_from_a_table_and_missing_codes_are_counted():
+    data = pd.DataFrame({"ana": ["a", "b", None, "a", "b", "a"], "ben": ["a", "b", "a", "b", "", "a"]})
+    res = reliability.cohen_kappa("ana", "ben", data=data)
+    assert (res["n"].iloc[0], res["n_missing"].iloc[0]) == (4, 2)
+    assert res["coders"].iloc[0] == "ana and ben"
+    assert "2 excerpt(s) without a code from both were left out" in reliability.report(res)
+
+
+def test_kappa_catches_a_typo_against_the_codebook():
+    codebook = ["Positive", "Negative", "Neutral"]
+    a = ["Positive", "Negative", "Neutral", "Positive", "Negative", "Positive"]
+    b = ["Positive", "Negative", "Neutral", "Postive", "Negative", "Postive"]
+    with pytest.raises(InputError) as err:
+        reliability.cohen_kappa(a, b, codebook=codebook)
+    message = str(err.value)
+    assert "'Postive' (used 2 time(s), by coder_2; did you mean 'Positive'?)" in message
+    assert "Nothing was calculated" in message
+
+
+def test_kappa_catches_a_typo_without_a_codebook():
+    a = ["Belonging", "Mobility", "Belonging", "Attendance", "Mobility", "Belonging"]
+    b = ["Belonging", "Mobility", "Belongng", "Attendance", "Mobility", "Belonging"]
+    with pytest.raises(InputError, match="'Belongng': used only by coder_2 and looks like a misspelling of 'Belonging'"):
+        reliability.cohen_kappa(a, b)
+
+
+def test_kappa_warns_about_a_code_only_one_coder_used():
+    a = ["Belonging", "Mobility", "Belonging", "Attendance", "Mobility", "Belonging"]
+    b = ["Belonging", "Mobility", "Teaching", "Attendance", "Mobility", "Belonging"]
+    with pytest.warns(UserWarning, match="'Teaching' \\(used only by coder_2, 1 time"):
+        reliability.cohen_kappa(a, b)
+    # confirmed by a codebook: no warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reliability.cohen_kappa(a, b, codebook=["Attendance", "Belonging", "Mobility", "Teaching"])
+
+
+def test_kappa_bad_input():
+    with pytest.raises(InputError, match="different numbers of codes.*4.*3"):
+        reliability.cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a"])
+    with pytest.raises(EmptyDataError, match="No excerpt has a code from both"):
+        reliability.cohen_kappa([None, None], [np.nan, ""])
+    with pytest.raises(InputError, match="same single code"):
+        reliability.cohen_kappa(["a", "a", "a"], ["a", "a", "a"])
+    with pytest.raises(InputError, match="Did you mean 'linear'"):
+        reliability.cohen_kappa(["a", "b"], ["a", "b"], weights="lineal")
+    with pytest.raises(ColumnTypeError, match="whole table"):
+        reliability.cohen_kappa(pd.DataFrame({"x": [1, 2]}), [1, 2])
+    with pytest.raises(InputError, match="no table"):
+        reliability.cohen_kappa("coder_1", "coder_2")
+    with pytest.raises(MissingColumnError, match="coder_3"):
+        reliability.cohen_kappa("coder_1", "coder_3", data=pd.DataFrame({"coder_1": [1], "coder_2": [1]}))
+
+
+def test_agreement_table_counts_and_margins():
+    a, b = _from_table([[20, 5], [10, 15]], ["Yes", "No"])
+    table = reliability.agreement_table(a, b, categories=["Yes", "No"])
+    assert table.loc["Yes", "Yes"] == 20 and table.loc["Yes", "No"] == 5 and table.loc["No", "Yes"] == 10
+    assert table.loc["Total", "Total"] == 50
+    assert table.attrs["n_missing"] == 0
+
+
+def test_code_usage_names_every_problem():
+    coded = pd.DataFrame({"c1": ["Positive", "Negative", "Positive"], "c2": ["Positive", "Negative", "Postive"]})
+    usage = reliability.code_usage(coded)
+    assert usage.set_index("code").loc["Postive", "problem"] == "used only by c2 and looks like a misspelling of 'Positive'"
+    assert usage["total"].sum() == 6
+
+
+# --------------------------------------------------------------------------------------------
+# Krippendorff's alpha
+# --------------------------------------------------------------------------------------------
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", example C: four observers,
+# twelve units, missing data. Published: nominal 0.743, ordinal 0.815, interval 0.849, ratio 0.797.
+KRIPPENDORFF_2011 = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+
+
+@pytest.mark.parametrize("level, expected", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+def test_krippendorff_2011_example_with_missing_data(level, expected):
+    res = reliability.krippendorff_alpha(KRIPPENDORFF_2011, level, n_boot=0)
+    assert res["estimate"].iloc[0] == pytest.approx(expected, abs=5e-4)
+    # unit 12 was coded by one observer only: not pairable; 40 pairable values remain (paper: n.. = 40)
+    assert (res["n"].iloc[0], res["n_values"].iloc[0], res["n_unpairable"].iloc[0]) == (11, 40, 1)
+
+
+def test_krippendorff_2011_binary_two_observers():
+    # Krippendorff (2011), example A: binary data, two observers, no missing data: alpha = 0.095.
+    data = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+    assert reliability.krippendorff_alpha(data, n_boot=0)["estimate"].iloc[0] == pytest.approx(0.095, abs=5e-4)
+
+
+def test_krippendorff_text_codes_and_columns_layout():
+    # nominal text codes give the same alpha as their numbers; 'columns' is the spreadsheet layout
+    words = {1: "a", 2: "b", 3: "c", 4: "d", 5: "e"}
+    text = [[words.get(v) for v in row] for row in KRIPPENDORFF_2011]
+    res = reliability.krippendorff_alpha(pd.DataFrame(text).T, coders="columns", n_boot=0)
+    assert res["estimate"].iloc[0] == pytest.approx(0.743, abs=5e-4)
+    ordered = reliability.krippendorff_alpha(text, "ordinal", categories=list("abcde"), n_boot=0)
+    assert ordered["estimate"].iloc[0] == pytest.approx(0.815, abs=5e-4)
+
+
+def test_krippendorff_bootstrap_interval_is_reproducible_and_brackets_the_estimate():
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 4, 120)
+    y = np.where(rng.random(120) < 0.7, x, rng.integers(0, 4, 120))
+    one = reliability.krippendorff_alpha([x, y], n_boot=300, seed=5)
+    two = reliability.krippendorff_alpha([x, y], n_boot=300, seed=5)
+    pd.testing.assert_frame_equal(one, two)
+    assert one["ci_low"].iloc[0] < one["estimate"].iloc[0] < one["ci_high"].iloc[0]
+
+
+def test_krippendorff_bad_input():
+    with pytest.raises(InputError, match="Did you mean 'ordinal'"):
+        reliability.krippendorff_alpha(KRIPPENDORFF_2011, "ordinl")
+    with pytest.raises(EmptyDataError, match="Every code in the table is missing"):
+        reliability.krippendorff_alpha([[None, None], [np.nan, None]])
+    with pytest.raises(InputError, match="at least two coders"):
+        reliability.krippendorff_alpha([[1, 2, 3]])
+    with pytest.raises(EmptyDataError, match="No unit was coded by at least two"):
+        reliability.krippendorff_alpha([[1, None], [None, 2]])
+    with pytest.raises(InputError, match="same single code"):
+        reliability.krippendorff_alpha([[1, 1, 1], [1, 1, None]])
+    with pytest.raises(InputError, match="need their order"):
+        reliability.krippendorff_alpha([["low", "high"], ["low", "low"]], "ordinal")
+    with pytest.raises(ColumnTypeError, match="needs numbers"):
+        reliability.krippendorff_alpha([["low", "high"], ["low", "low"]], "interval")
+    with pytest.raises(InputError, match="'Postive'.*did you mean 'Positive'"):
+        reliability.krippendorff_alpha([["Positive", "Negative", "Positive"], ["Positive", "Negative", "Postive"]],
+                                       codebook=["Positive", "Negative"])
+
+
+def test_reports_are_plain_sentences():
+    kripp = reliability.krippendorff_alpha(KRIPPENDORFF_2011, n_boot=0)
+    assert reliability.report(kripp).startswith("Krippendorff's alpha (nominal) = 0.743 from 4 coders and 11 units")
+    assert "tentative" in reliability.report(kripp)
+    frame = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": [2, 2, 3, 5], "q3": [1, 3, 3, 4]})
+    assert "Cronbach's alpha = " in reliability.report(reliability.cronbach_alpha(frame))
+    with pytest.raises(InputError, match="one-row table"):
+        reliability.report(frame)
