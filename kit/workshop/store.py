@@ -1,0 +1,391 @@
+"""Live answer store for workshop sessions: SQLite (WAL) by default, PostgreSQL when ``KIT_STORE_URL`` names one.
+
+Every Voila page runs in its own kernel (its own process); they meet in this database. A
+facilitator opens a *session* and gets a short join code; participants submit answers (a dict
+each) to that code; the facilitator reads them back as a DataFrame, exports CSV, closes or clears.
+
+>>> import tempfile, pathlib
+>>> store = Store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp()) / "demo.sqlite3"))
+>>> code = store.open_session("Network mapper, 12 May")
+>>> len(code)
+6
+>>> store.submit(code, "Asha", {"school": "NLC01", "partners": ["NLC02", "NLC05"]})
+>>> store.answers(code)[["participant", "school", "partners"]]
+  participant school        partners
+0        Asha  NLC01  [NLC02, NLC05]
+>>> store.close_session(code)
+>>> store.submit(code, "Ben", {"school": "NLC03"})
+Traceback (most recent call last):
+    ...
+kit.errors.SessionError: Session ... is closed, so no more answers can be sent to it. Ask the facilitator whether a new session has started and join that one.
+
+Design notes: SQLAlchemy Core with two tables (``kit_sessions``, ``kit_answers``); an answer is
+stored as exact JSON text (nothing is escaped, trimmed or truncated: the apps show it as text,
+never as HTML). A submit is ONE ``INSERT ... SELECT ... WHERE the session is open`` statement,
+so a session closed at the same moment can never gain a late row. Locked or briefly unreachable
+databases are retried with back-off; if that fails the caller gets :class:`SaveError` (a
+:class:`kit.errors.SessionError`) to show the participant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from kit.errors import InputError, SessionError
+
+__all__ = ["Store", "SaveError", "default_url", "RESERVED"]
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a projector
+CODE_LENGTH = 6
+RESERVED = ("participant", "submitted_at")
+MAX_ANSWER_CHARS = 1_000_000  # one answer's JSON; far above any form, small enough to stop abuse
+
+
+class SaveError(SessionError):
+    """The database stayed locked or unreachable after several tries: the answer was NOT saved."""
+
+
+def default_url() -> str:
+    """``KIT_STORE_URL`` if set, else an SQLite file ``workshop.sqlite3`` in :func:`kit.workshop.data_dir`."""
+    url = os.environ.get("KIT_STORE_URL", "").strip()
+    if url:
+        return url
+    from kit.workshop import data_dir
+
+    return f"sqlite:///{data_dir() / 'workshop.sqlite3'}"
+
+
+def normalise_code(code: object) -> str:
+    """Join codes are typed on phones: ignore spaces, dashes and case."""
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+
+
+_ENGINES: dict[str, object] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(url: str):
+    """One engine (connection pool) per URL and process."""
+    with _ENGINES_LOCK:
+        if url in _ENGINES:
+            return _ENGINES[url]
+        from sqlalchemy import create_engine, event
+
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url_driver = "postgresql+psycopg://" + url.split("://", 1)[1]
+        else:
+            url_driver = url
+        if url_driver.startswith("sqlite"):
+            path = url_driver.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url_driver, connect_args={"timeout": 10, "check_same_thread": False})
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA busy_timeout=10000")
+                cur.close()
+        else:
+            engine = create_engine(url_driver, pool_pre_ping=True, pool_size=5, max_overflow=20)
+        _ENGINES[url] = engine
+        return engine
+
+
+def _tables():
+    from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
+
+    md = MetaData()
+    sessions = Table(
+        "kit_sessions",
+        md,
+        Column("code", String(16), primary_key=True),
+        Column("title", Text, nullable=False),
+        Column("app", Text, nullable=False, default=""),
+        Column("status", String(10), nullable=False),
+        Column("created_at", Float, nullable=False),
+        Column("closed_at", Float),
+    )
+    answers = Table(
+        "kit_answers",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("code", String(16), ForeignKey("kit_sessions.code", ondelete="CASCADE"), nullable=False, index=True),
+        Column("participant", Text, nullable=False),
+        Column("client", Text, nullable=False, default=""),
+        Column("submitted_at", Float, nullable=False),
+        Column("answer", Text, nullable=False),
+    )
+    return md, sessions, answers
+
+
+class Store:
+    """A workshop's answers, shared by every kernel that uses the same database URL.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL. Default :func:`default_url` (``KIT_STORE_URL`` or an SQLite file in the
+        kit's data folder). ``postgresql://user@host:port/db`` uses psycopg 3.
+    retries : int
+        How many times a locked or unreachable database is retried (with back-off, about 10 s in
+        all) before :class:`SaveError`.
+    """
+
+    def __init__(self, url: str | None = None, *, retries: int = 8):
+        self.url = url or default_url()
+        self.retries = retries
+        self._md, self._sessions, self._answers = _tables()
+        self._engine = _engine(self.url)
+        self._retry(lambda: self._md.create_all(self._engine), "prepare the workshop database")
+
+    def __repr__(self) -> str:
+        shown = self._engine.url.render_as_string(hide_password=True)
+        return f"Store({shown!r})"
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _retry(self, action, what: str):
+        from sqlalchemy.exc import DBAPIError, IntegrityError
+
+        delay = 0.05
+        for attempt in range(self.retries + 1):
+            try:
+                return action()
+            except IntegrityError:
+                raise
+            except DBAPIError as err:  # locked (SQLite), connection lost / server restarting (PostgreSQL)
+                if attempt == self.retries:
+                    raise SaveError(
+                        f"Could not {what}: the workshop database is busy or unreachable "
+                        f"({type(err.orig).__name__ if err.orig is not None else 'error'}). Nothing was saved. "
+                        "Wait a moment and try again; if it keeps failing, tell the facilitator."
+                    ) from err
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 2.0)
+
+    def _session_row(self, conn, code: str):
+        from sqlalchemy import select
+
+        return conn.execute(select(self._sessions).where(self._sessions.c.code == code)).mappings().first()
+
+    def _require_session(self, code: object) -> str:
+        norm = normalise_code(code)
+        row = self._retry(lambda: self._read(lambda c: self._session_row(c, norm)), "look up the session")
+        if row is None:
+            raise SessionError(
+                f"There is no workshop session with the code {str(code)!r}. "
+                "Check the code on the facilitator's screen (letters and digits, no O/0 or I/1 confusion)."
+            )
+        return norm
+
+    def _read(self, fn):
+        with self._engine.connect() as conn:
+            return fn(conn)
+
+    # -- facilitator ----------------------------------------------------------------------------
+    def open_session(self, title: str, app: str = "") -> str:
+        """Start a session and return its join code (6 letters/digits, e.g. ``'K7MQ2X'``)."""
+        from sqlalchemy.exc import IntegrityError
+
+        title = str(title or "").strip() or "Workshop session"
+        for _ in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            row = {"code": code, "title": title, "app": str(app or ""), "status": "open", "created_at": time.time()}
+
+            def insert():
+                with self._engine.begin() as conn:
+                    conn.execute(self._sessions.insert().values(**row))
+
+            try:
+                self._retry(insert, "open a session")
+                return code
+            except IntegrityError:  # the code exists already: draw another
+                continue
+        raise SessionError("Could not find a free join code; clear old sessions and try again.")  # pragma: no cover
+
+    def close_session(self, code: str) -> None:
+        """Stop accepting answers (answers already sent stay and can still be read and exported)."""
+        code = self._require_session(code)
+
+        def close():
+            with self._engine.begin() as conn:
+                conn.execute(
+                    self._sessions.update()
+                    .where(self._sessions.c.code == code)
+                    .values(status="closed", closed_at=time.time())
+                )
+
+        self._retry(close, "close the session")
+
+    def reopen_session(self, code: str) -> None:
+        """Accept answers again in a closed session."""
+        code = self._require_session(code)
+
+        def reopen():
+            with self._engine.begin() as conn:
+                conn.execute(
+                    self._sessions.update().where(self._sessions.c.code == code).values(status="open", closed_at=None)
+                )
+
+        self._retry(reopen, "reopen the session")
+
+    def clear(self, code: str) -> int:
+        """Delete every answer of a session (the session stays); returns how many were deleted."""
+        code = self._require_session(code)
+
+        def delete():
+            with self._engine.begin() as conn:
+                return conn.execute(self._answers.delete().where(self._answers.c.code == code)).rowcount
+
+        return int(self._retry(delete, "clear the session") or 0)
+
+    def delete_session(self, code: str) -> None:
+        """Remove a session and all its answers."""
+        code = self._require_session(code)
+
+        def delete():
+            with self._engine.begin() as conn:
+                conn.execute(self._answers.delete().where(self._answers.c.code == code))
+                conn.execute(self._sessions.delete().where(self._sessions.c.code == code))
+
+        self._retry(delete, "delete the session")
+
+    def session(self, code: str) -> dict:
+        """The session's ``code``, ``title``, ``app``, ``status`` ('open'/'closed'), ``created_at``, ``closed_at``."""
+        code = self._require_session(code)
+        return dict(self._retry(lambda: self._read(lambda c: self._session_row(c, code)), "read the session"))
+
+    def sessions(self, app: str | None = None):
+        """All sessions, newest first, as a DataFrame (columns code, title, app, status, created_at, closed_at)."""
+        import pandas as pd
+        from sqlalchemy import select
+
+        query = select(self._sessions).order_by(self._sessions.c.created_at.desc())
+        if app is not None:
+            query = query.where(self._sessions.c.app == app)
+        rows = self._retry(lambda: self._read(lambda c: [dict(r) for r in c.execute(query).mappings()]), "list sessions")
+        frame = pd.DataFrame(rows, columns=["code", "title", "app", "status", "created_at", "closed_at"])
+        for col in ("created_at", "closed_at"):
+            frame[col] = pd.to_datetime(frame[col], unit="s", utc=True)
+        return frame
+
+    # -- participants ---------------------------------------------------------------------------
+    def submit(self, code: str, participant: str, answer: dict, *, client: str = "") -> None:
+        """Save one answer (a dict of field -> value) from ``participant`` to the session ``code``.
+
+        Raises :class:`kit.errors.SessionError` if the session is unknown or closed, and
+        :class:`SaveError` (a SessionError) if the database stayed unavailable: the answer was not
+        saved and the participant should be told so.
+        """
+        from sqlalchemy import and_, exists, literal, select
+
+        if not isinstance(answer, dict) or not answer:
+            raise InputError("An answer must be a non-empty dict of field name -> value, e.g. {'school': 'NLC01'}.")
+        bad = [k for k in answer if not isinstance(k, str) or k in RESERVED]
+        if bad:
+            raise InputError(f"Answer field names must be text and not {RESERVED}; got {bad!r}.")
+        participant = str(participant if participant is not None else "")
+        if not participant.strip():
+            raise InputError("Please type your name (or a nickname) before sending.")
+        try:
+            payload = json.dumps(answer, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as err:
+            raise InputError(f"An answer can hold only text, numbers, true/false and lists of them ({err}).") from err
+        if len(payload) > MAX_ANSWER_CHARS:
+            raise InputError(f"That answer is too long ({len(payload):,} characters); please shorten it.")
+        norm = normalise_code(code)
+        s, a = self._sessions, self._answers
+        open_session = exists().where(and_(s.c.code == norm, s.c.status == "open"))
+        values = select(
+            literal(norm, type_=a.c.code.type),
+            literal(participant, type_=a.c.participant.type),
+            literal(str(client or ""), type_=a.c.client.type),
+            literal(time.time(), type_=a.c.submitted_at.type),
+            literal(payload, type_=a.c.answer.type),
+        ).where(open_session)
+        statement = a.insert().from_select(["code", "participant", "client", "submitted_at", "answer"], values)
+        statement = statement.returning(a.c.id)  # rowcount of INSERT ... SELECT is not portable
+
+        def insert():
+            with self._engine.begin() as conn:
+                return len(conn.execute(statement).all())
+
+        if self._retry(insert, "save your answer") == 1:
+            return
+        status = self.session(norm)["status"]  # raises for an unknown code
+        raise SessionError(
+            f"Session {norm} is {status}, so no more answers can be sent to it. "
+            "Ask the facilitator whether a new session has started and join that one."
+        )
+
+    def is_open(self, code: str) -> bool:
+        """True when the session exists and accepts answers."""
+        try:
+            return self.session(code)["status"] == "open"
+        except SessionError:
+            return False
+
+    # -- reading --------------------------------------------------------------------------------
+    def version(self, code: str) -> tuple[int, int]:
+        """``(number of answers, highest answer id)``: cheap to poll; changes whenever answers change."""
+        from sqlalchemy import func, select
+
+        code = normalise_code(code)
+        a = self._answers
+        query = select(func.count(a.c.id), func.coalesce(func.max(a.c.id), 0)).where(a.c.code == code)
+        n, top = self._retry(lambda: self._read(lambda c: c.execute(query).one()), "read the answers")
+        return int(n), int(top)
+
+    def answers(self, code: str, latest: bool = False):
+        """Every answer of a session as a DataFrame, oldest first.
+
+        Columns: ``participant``, ``submitted_at`` (UTC timestamp), then one column per answer
+        field (in the order first seen; missing fields are empty). With ``latest=True`` only each
+        participant's most recent answer is kept (a participant who corrects an answer counts once;
+        a page's ``client`` id is used when given, so two people with the same name both count).
+        """
+        import pandas as pd
+        from sqlalchemy import select
+
+        code = self._require_session(code)
+        a = self._answers
+        query = select(a.c.id, a.c.participant, a.c.client, a.c.submitted_at, a.c.answer).where(a.c.code == code).order_by(a.c.id)
+        rows = self._retry(lambda: self._read(lambda c: c.execute(query).all()), "read the answers")
+        records, fields = [], {}
+        for _id, participant, client, submitted, payload in rows:
+            data = json.loads(payload)
+            for key in data:
+                fields.setdefault(key, None)
+            records.append({"_client": client or participant, "participant": participant, "submitted_at": submitted, **data})
+        frame = pd.DataFrame(records, columns=["_client", "participant", "submitted_at", *fields])
+        if latest and len(frame):
+            frame = frame.drop_duplicates("_client", keep="last")
+        frame = frame.drop(columns="_client").reset_index(drop=True)
+        frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], unit="s", utc=True)
+        return frame
+
+    def participants(self, code: str) -> list[str]:
+        """Names of those who answered, in the order they first answered."""
+        frame = self.answers(code)
+        return list(dict.fromkeys(frame["participant"]))
+
+    def export_csv(self, code: str, path) -> Path:
+        """Write every answer of a session to a UTF-8 CSV file (lists and dicts as JSON text); returns the path."""
+        frame = self.answers(code)
+        for col in frame.columns:
+            if frame[col].map(lambda v: isinstance(v, (list, dict))).any():
+                frame[col] = frame[col].map(
+                    lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                )
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False, encoding="utf-8")
+        return path
