@@ -1,0 +1,281 @@
+"""Readable pictures of a network (labels that do not overlap) and GraphML export for Gephi."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from kit.errors import InputError, unknown_name
+
+__all__ = ["layout", "draw", "to_graphml"]
+
+MISSING_COLOUR = "#BBBBBB"
+
+
+def layout(G: nx.Graph, method: str = "auto", seed: int = 1) -> dict:
+    """Positions for drawing: ``{node: (x, y)}`` scaled to the square 0-1.
+
+    ``method`` is ``"kamada_kawai"`` (default for up to 300 nodes: distances on the page follow
+    path lengths), ``"spring"`` (force-directed, seeded) or ``"circle"``. Pieces that are not
+    connected are kept at a readable distance. Compute it once and pass ``pos=`` to :func:`draw`
+    to draw several waves with schools in the same places.
+
+    >>> import networkx as nx
+    >>> pos = layout(nx.path_graph(3))
+    >>> all(0 <= x <= 1 and 0 <= y <= 1 for x, y in pos.values())
+    True
+    """
+    if method == "auto":
+        method = "kamada_kawai" if G.number_of_nodes() <= 300 else "spring"
+    if G.number_of_nodes() == 0:
+        return {}
+    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    if method == "kamada_kawai":
+        dist = dict(nx.shortest_path_length(U))
+        finite = max((d for row in dist.values() for d in row.values()), default=1)
+        far = finite + 1  # unreached pairs sit just beyond the longest path, not at infinity
+        full = {a: {b: dist[a].get(b, far) for b in U} for a in U}
+        pos = nx.kamada_kawai_layout(U, dist=full)
+    elif method == "spring":
+        pos = nx.spring_layout(U, seed=seed, k=1.5 / max(1, U.number_of_nodes()) ** 0.5)
+    elif method == "circle":
+        pos = nx.circular_layout(U)
+    else:
+        raise unknown_name("layout", method, ["kamada_kawai", "spring", "circle"])
+    xy = np.array([pos[n] for n in G], dtype=float)
+    lo, span = xy.min(axis=0), np.ptp(xy, axis=0)
+    span[span == 0] = 1
+    xy = (xy - lo) / span
+    return {n: (float(x), float(y)) for n, (x, y) in zip(G, xy)}
+
+
+def _values(G: nx.Graph, by, what: str) -> tuple[list, str]:
+    """Values per node from an attribute, a node_measures column, or a mapping; and a name for the legend."""
+    nodes = list(G)
+    if isinstance(by, pd.Series):
+        return [by.get(n) for n in nodes], str(by.name or what)
+    if isinstance(by, Mapping):
+        return [by.get(n) for n in nodes], what
+    attrs = nx.get_node_attributes(G, by)
+    if attrs:
+        return [attrs.get(n) for n in nodes], str(by)
+    from kit.network.measures import node_measures
+
+    measures = node_measures(G)
+    if by in measures.columns and by != "node":
+        return measures[by].tolist(), str(by)
+    choices = sorted({k for _, d in G.nodes(data=True) for k in d} | set(measures.columns) - {"node"})
+    raise unknown_name(f"node attribute or measure for {what}", by, choices)
+
+
+def _repel(anchor: np.ndarray, half_w: np.ndarray, half_h: float, radius: np.ndarray, steps: int = 300) -> np.ndarray:
+    """Move label boxes (centres) apart, and off the node circles, staying near their anchors."""
+    n = len(anchor)
+    centre = anchor + np.column_stack([np.zeros(n), radius + half_h])  # start just above each node
+    node_xy = anchor
+    for _ in range(steps):
+        moved = False
+        # label-label overlaps
+        dx = centre[:, None, 0] - centre[None, :, 0]
+        dy = centre[:, None, 1] - centre[None, :, 1]
+        ox = half_w[:, None] + half_w[None, :] - np.abs(dx)
+        oy = 2 * half_h - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
+        np.fill_diagonal(hit, False)
+        push = np.zeros_like(centre)
+        if hit.any():
+            moved = True
+            horizontal = ox < oy
+            sx = np.where(dx >= 0, 1.0, -1.0)
+            sy = np.where(dy >= 0, 1.0, -1.0)
+            push[:, 0] += np.where(hit & horizontal, sx * (ox / 2 + 1e-4), 0).sum(axis=1)
+            push[:, 1] += np.where(hit & ~horizontal, sy * (oy / 2 + 1e-4), 0).sum(axis=1)
+        # label-node overlaps (a node as a square of side 2r)
+        dx = centre[:, None, 0] - node_xy[None, :, 0]
+        dy = centre[:, None, 1] - node_xy[None, :, 1]
+        ox = half_w[:, None] + radius[None, :] - np.abs(dx)
+        oy = half_h + radius[None, :] - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
+        if hit.any():
+            moved = True
+            horizontal = ox < oy
+            push[:, 0] += np.where(hit & horizontal, np.where(dx >= 0, 1.0, -1.0) * (ox / 2 + 1e-4), 0).sum(axis=1)
+            push[:, 1] += np.where(hit & ~horizontal, np.where(dy >= 0, 1.0, -1.0) * (oy / 2 + 1e-4), 0).sum(axis=1)
+        if not moved:
+            break
+        centre += np.clip(push, -0.05, 0.05)
+        centre[:, 0] = np.clip(centre[:, 0], half_w, 1 - half_w)
+        centre[:, 1] = np.clip(centre[:, 1], half_h, 1 - half_h)
+    return centre
+
+
+def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = True, pos: dict | None = None,
+         highlight=None, title: str | None = None, ax=None, seed: int = 1, width: float = 11, height: float = 9,
+         font_size: int = 9):
+    """Draw a network: circle size by a measure, colour by a group, labels that do not overlap.
+
+    Parameters
+    ----------
+    G : networkx graph
+    size_by : str, Series or dict, optional
+        A measure from :func:`kit.network.node_measures` (``"in_degree"``, ``"betweenness"``...), a numeric
+        node attribute, or values per node. Bigger circle = larger value.
+    colour_by : str, Series or dict, optional
+        A node attribute (e.g. ``"cluster"``) or values per node (e.g. communities); up to 8
+        groups, in the colour-blind-safe :data:`kit.plotting.PALETTE`. Missing values are grey.
+    labels : bool or dict
+        Label every node with its ID (default), with ``{node: text}``, or not at all (``False``).
+    pos : dict, optional
+        Positions from :func:`layout` (to keep schools in place across waves).
+    highlight : list, optional
+        Nodes to ring in black (e.g. the brokers).
+    title : str, optional
+    ax : matplotlib Axes, optional
+        Draw into an existing Axes (which then should span the figure's 0-1 square).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Positions: :func:`layout` (Kamada & Kawai 1989; networkx). Labels start above their node and are
+    pushed apart from each other and from the circles until none overlap (a simple repulsion);
+    a thin line joins a label that had to move far to its node.
+
+    References
+    ----------
+    Kamada, T., & Kawai, S. (1989). An algorithm for drawing general undirected graphs. *Information
+    Processing Letters*, 31(1), 7-15.
+
+    Examples
+    --------
+    >>> import networkx as nx, matplotlib.pyplot as plt
+    >>> G = nx.karate_club_graph()
+    >>> ax = draw(G, size_by="degree", colour_by="club", title="Karate club")
+    >>> ax.get_title()
+    'Karate club'
+    >>> plt.close(ax.figure)
+    """
+    from kit.plotting import PALETTE, figure
+
+    if not isinstance(G, nx.Graph):
+        raise InputError(f"Expected a network (from kit.network.from_edges) but got {type(G).__name__}.")
+    nodes = list(G)
+    if pos is None:
+        pos = layout(G, seed=seed)
+    else:
+        lacking = [n for n in nodes if n not in pos]
+        if lacking:
+            raise InputError(f"pos has no position for {len(lacking)} node(s), e.g. {lacking[:3]}. "
+                             "Make the layout from a network holding every node (e.g. all waves together).")
+    if ax is None:
+        fig, ax = figure(width=width, height=height)
+    fig = ax.figure
+    ax.set_axis_off()
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+
+    # sizes (area in points^2)
+    sizes = np.full(len(nodes), 300.0)
+    size_name = None
+    if size_by is not None:
+        values, size_name = _values(G, size_by, "size")
+        v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+        if np.isnan(v).all():
+            raise InputError(f"size_by={size_name!r} holds no numbers; size circles by a measure such as 'degree'.")
+        v = np.nan_to_num(v, nan=np.nanmin(v))
+        lo, hi = v.min(), v.max()
+        sizes = 80 + 820 * ((v - lo) / (hi - lo) if hi > lo else np.full(len(v), 0.3))
+
+    # colours
+    colours = [PALETTE[0]] * len(nodes)
+    legend = []
+    colour_name = None
+    if colour_by is not None:
+        values, colour_name = _values(G, colour_by, "colour")
+        present = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
+        groups = sorted(set(present), key=str)
+        if len(groups) > len(PALETTE):
+            raise InputError(f"colour_by={colour_name!r} has {len(groups)} groups, but only {len(PALETTE)} colours "
+                             "can be told apart. Colour by a coarser attribute (e.g. cluster rather than trio).")
+        lookup = {g: PALETTE[i] for i, g in enumerate(groups)}
+        colours = [lookup.get(v, MISSING_COLOUR) if v in lookup else MISSING_COLOUR for v in values]
+        legend = [(str(g), lookup[g]) for g in groups]
+        if len(present) < len(values):
+            legend.append(("not known", MISSING_COLOUR))
+
+    xy = {n: pos[n] for n in nodes}
+    edge_kw = dict(edge_color="#777777", width=0.8, alpha=0.45, node_size=sizes.tolist())
+    if G.is_directed():
+        edge_kw.update(arrows=True, arrowstyle="-|>", arrowsize=9)
+    nx.draw_networkx_edges(G, xy, ax=ax, **edge_kw)
+    ax.scatter([xy[n][0] for n in nodes], [xy[n][1] for n in nodes], s=sizes, c=colours,
+               edgecolors="white", linewidths=1.0, zorder=3)
+    if highlight is not None:
+        ring = [i for i, n in enumerate(nodes) if n in set(highlight)]
+        ax.scatter([xy[nodes[i]][0] for i in ring], [xy[nodes[i]][1] for i in ring], s=sizes[ring] + 120,
+                   facecolors="none", edgecolors="black", linewidths=2.2, zorder=4)
+
+    if labels is not False and nodes:
+        text = [str(labels.get(n, n)) if isinstance(labels, Mapping) else str(n) for n in nodes]
+        # label and node sizes in axes fractions (the axes span the figure minus a small margin)
+        bbox = ax.get_position()
+        ax_w, ax_h = fig.get_figwidth() * bbox.width * 72, fig.get_figheight() * bbox.height * 72  # points
+        half_w = np.array([0.31 * font_size * len(t) + 2 for t in text]) / ax_w * 1.04
+        half_h = (0.62 * font_size + 1.5) / ax_h * 1.04
+        radius = np.sqrt(sizes) / 2 / min(ax_w, ax_h)
+        anchor = np.array([xy[n] for n in nodes])
+        centre = _repel(anchor, half_w, half_h, radius)
+        far = np.hypot(*(centre - anchor).T) > radius + 3 * half_h
+        for i, t in enumerate(text):
+            ax.annotate(t, xy=anchor[i], xytext=centre[i], textcoords="data", ha="center", va="center",
+                        fontsize=font_size, zorder=5,
+                        arrowprops=dict(arrowstyle="-", color="#444444", lw=0.5, shrinkA=0, shrinkB=0) if far[i] else None)
+    if legend:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=10, color=c, label=g) for g, c in legend]
+        ax.legend(handles=handles, title=colour_name, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if size_name:
+        ax.text(1.0, 0.0, f"Circle size: {size_name}", transform=ax.transAxes, ha="left", va="bottom", fontsize=11)
+    if title:
+        ax.set_title(title, fontsize=16)
+    return ax
+
+
+def to_graphml(G: nx.Graph, path: str | Path) -> Path:
+    """Save the network as GraphML, the file Gephi (and yEd, Cytoscape, R's igraph) opens.
+
+    Attributes GraphML cannot store (missing values, lists) are left out of the file, and numpy
+    numbers become plain ones; the network ``G`` itself is not changed.
+
+    >>> import networkx as nx, tempfile, pathlib
+    >>> out = to_graphml(nx.karate_club_graph(), pathlib.Path(tempfile.mkdtemp()) / "karate.graphml")
+    >>> nx.read_graphml(out).number_of_edges()
+    78
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".graphml":
+        raise InputError(f"Name the file with the ending .graphml (e.g. 'network.graphml'), not {path.name!r}.")
+    H = G.__class__()
+    H.add_nodes_from((n, _plain(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((u, v, _plain(d)) for u, v, d in G.edges(data=True))
+    H.graph.update({k: v for k, v in _plain(G.graph).items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nx.write_graphml(H, path)
+    return path
+
+
+def _plain(attrs: dict) -> dict:
+    out = {}
+    for k, v in attrs.items():
+        if isinstance(v, np.generic):
+            v = v.item()
+        if isinstance(v, (bool, int, float, str)) and not (isinstance(v, float) and np.isnan(v)):
+            out[str(k)] = v
+    return out
