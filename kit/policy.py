@@ -31,19 +31,26 @@ __all__ = [
 
 # --------------------------------------------------------------------------- input checks
 
-def _as_binary(data: pd.DataFrame, column: str, role: str) -> np.ndarray:
-    """A 0/1 float array from a bool or 0/1 column; otherwise a kit error saying how to make one."""
-    series = data[column]
-    if pd.api.types.is_bool_dtype(series):
+def _floats(series: pd.Series) -> np.ndarray:
+    """The values as a float array, missing values (also pandas' NA) as NaN."""
+    if isinstance(series.dtype, np.dtype):
         return series.to_numpy(dtype=float)
-    if not pd.api.types.is_numeric_dtype(series):
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _as_binary(data: pd.DataFrame, column: str, role: str) -> np.ndarray:
+    """A 0/1 float array (NaN where missing) from a bool or 0/1 column; otherwise a kit error saying how to make one."""
+    series = data[column]
+    if not (pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series)):
         example = series.dropna().iloc[0] if series.notna().any() else None
         raise ColumnTypeError(
             f"Column {column!r} ({role}) should be True/False or 0/1 but holds text (for example {example!r}). "
             f"Make a 0/1 column first, e.g. df[{column!r}] = (df[{column!r}] == {example!r}).astype(int)."
         )
-    values = series.to_numpy(dtype=float)
-    bad = ~np.isin(values, (0.0, 1.0))
+    values = _floats(series)
+    if pd.api.types.is_bool_dtype(series):
+        return values
+    bad = (values != 0.0) & (values != 1.0) & ~np.isnan(values)
     if bad.any():
         raise InputError(
             f"Column {column!r} ({role}) should hold only 0 and 1 (or True/False) but holds {values[bad][0]:g}. "
@@ -77,7 +84,7 @@ def _cluster_codes(frame: pd.DataFrame, cluster: str | None) -> np.ndarray | Non
 def _fit_ols(y, X, clusters, alpha: float = 0.05, hac_lags: int | None = None):
     import statsmodels.api as sm
 
-    model = sm.OLS(y, X)
+    model = sm.OLS(y, X, hasconst=True)  # column 0 is always the constant: skip statsmodels detecting it
     if clusters is not None:
         return model.fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
     if hac_lags is not None:
@@ -176,14 +183,30 @@ def did(data: pd.DataFrame, outcome: str, treated: str, post: str, cluster: str 
     columns = [outcome, treated, post] + ([cluster] if cluster is not None else [])
     require_columns(data, columns)
     require_numeric(data, [outcome])
-    frame = _usable(data, list(dict.fromkeys(columns)))
-    if len(frame) == 0:
+    # Work on arrays (no copy of the table): this keeps did() as fast as the bare statsmodels call.
+    y = _floats(data[outcome])
+    d = _as_binary(data, treated, "treated group")
+    t = _as_binary(data, post, "after the policy")
+    keep = ~(np.isnan(y) | np.isnan(d) | np.isnan(t))
+    clusters = None
+    if cluster is not None:
+        clusters, uniques = pd.factorize(data[cluster], sort=False)
+        n_clusters = len(uniques)
+        keep &= clusters >= 0
+    if not keep.all():
+        y, d, t = y[keep], d[keep], t[keep]
+        if clusters is not None:
+            clusters = clusters[keep]
+            n_clusters = len(np.unique(clusters))
+    if len(y) == 0:
         raise EmptyDataError(
             f"No row has values in all of {', '.join(map(repr, columns))}. Check for missing values in these columns."
         )
-    y = frame[outcome].to_numpy(dtype=float)
-    d = _as_binary(frame, treated, "treated group")
-    t = _as_binary(frame, post, "after the policy")
+    if clusters is not None and n_clusters < 2:
+        raise InputError(
+            f"Clustering by {cluster!r} needs at least 2 clusters, but there is {n_clusters}. "
+            "Cluster by the unit that was treated (school, university), or leave cluster=None."
+        )
     cells = np.bincount((2 * d + t).astype(np.int64), minlength=4)  # [c-before, c-after, t-before, t-after]
     if cells[2] + cells[3] == 0 or cells[0] + cells[1] == 0:
         which = "treated" if cells[2] + cells[3] == 0 else "comparison"
@@ -207,14 +230,13 @@ def did(data: pd.DataFrame, outcome: str, treated: str, post: str, cluster: str 
     if len(y) < 5:
         raise EmptyDataError(f"Only {len(y)} usable rows; difference-in-differences needs at least 5.")
     X = np.column_stack([np.ones_like(y), d, t, d * t])
-    clusters = _cluster_codes(frame, cluster)
     fit = _fit_ols(y, X, clusters, alpha)
     sums = np.bincount((2 * d + t).astype(np.int64), weights=y, minlength=4)
     means = sums / cells
     row = _row(fit, 3, alpha)
     row.update({
         "n": len(y),
-        "n_clusters": int(clusters.max() + 1) if clusters is not None else pd.NA,
+        "n_clusters": n_clusters if clusters is not None else pd.NA,
         "treated_before": means[2], "treated_after": means[3],
         "comparison_before": means[0], "comparison_after": means[1],
         "treated_change": means[3] - means[2], "comparison_change": means[1] - means[0],
