@@ -56,6 +56,15 @@ def test_cohens_d_agrees_with_t_statistic_from_scipy():
     assert ks.cohens_d(x, y)["estimate"].iloc[0] == pytest.approx(t * np.sqrt(1 / 37 + 1 / 45), rel=1e-12)
 
 
+def test_cohens_d_and_hedges_g_match_pingouin():
+    import pingouin as pg
+
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(0.3, 1, 23), rng.normal(0, 1.2, 31)
+    assert ks.cohens_d(x, y)["estimate"].iloc[0] == pytest.approx(pg.compute_effsize(x, y, eftype="cohen"), rel=1e-12)
+    assert ks.hedges_g(x, y)["estimate"].iloc[0] == pytest.approx(pg.compute_effsize(x, y, eftype="hedges"), rel=1e-12)
+
+
 def test_effect_size_drops_missing_values_and_accepts_series():
     x = pd.Series([9, 7, 8, 9, np.nan, 8, 9, 9, 10, 9, 9])
     y = [9, 6, 7, 8, 7, 9, 8, 8, 7, 7, None]
