@@ -56,16 +56,17 @@ _ETHICS_WORDS = {
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    """Text of a part; None and ``...`` (an exercise's blank) count as not written."""
+    return "" if value is None or value is Ellipsis else str(value).strip()
 
 
 def _texts(value: Any) -> list[str]:
-    """A list of non-blank strings from None, one string, or a list of strings."""
-    if value is None:
+    """A list of non-blank strings from None, ``...``, one string, or a list of strings."""
+    if value is None or value is Ellipsis:
         return []
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
-    return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [_text(v) for v in value if _text(v)]
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Evidence:
             return cls(*[_text(v) for v in item])
         if isinstance(item, str):
             return cls(what=item.strip())
+        if item is Ellipsis:
+            return cls()
         raise InputError(
             f"An evidence item should be a dict such as {{'what': 'pupil interviews', 'method': 'interview', "
             f"'timing': 'spring term'}}, not {item!r:.60}."
@@ -192,6 +195,12 @@ class EnquiryPlan:
             "sharing": _texts(self.sharing),
         }
 
+    def copy(self) -> EnquiryPlan:
+        """An independent copy of the plan (change the copy, the original stays as it was)."""
+        import copy
+
+        return copy.deepcopy(self)
+
     def add_evidence(self, what: str, method: str = "", timing: str = "", who: str = "") -> EnquiryPlan:
         """Add one piece of evidence to collect; returns the plan so calls can be chained."""
         self.evidence_to_collect = list(self.evidence_to_collect) + [Evidence(what, method, timing, who)]
@@ -200,6 +209,8 @@ class EnquiryPlan:
     def evidence(self) -> list[Evidence]:
         """The evidence to collect as :class:`Evidence` items (dicts and tuples converted)."""
         items = self.evidence_to_collect
+        if items is Ellipsis:
+            return []
         if isinstance(items, (dict, str, Evidence)):
             items = [items]
         return [Evidence.coerce(item) for item in (items or [])]

@@ -128,3 +128,14 @@ def test_html_escapes_all_user_text():
 def test_markdown_table_cells_escape_pipes():
     plan = complete_plan(evidence_to_collect=[{"what": "a | b", "method": "survey", "timing": "May"}])
     assert "| a \\| b | survey | May |  |" in plan.to_markdown()
+
+
+def test_exercise_blanks_count_as_not_written_and_copy_is_independent():
+    plan = complete_plan()
+    blank = plan.copy()
+    blank.stance = ...
+    blank.ethics = ...
+    blank.evidence_to_collect[1].timing = ...
+    assert blank.missing_parts() == ["stance", "evidence_to_collect", "ethics"]
+    assert plan.is_complete()
+    assert "evidence_to_collect" in EnquiryPlan(evidence_to_collect=...).missing_parts()
