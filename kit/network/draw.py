@@ -21,8 +21,8 @@ def layout(G: nx.Graph, method: str = "auto", seed: int = 1) -> dict:
 
     ``method`` is ``"kamada_kawai"`` (default for up to 300 nodes: distances on the page follow
     path lengths), ``"spring"`` (force-directed, seeded) or ``"circle"``. Pieces that are not
-    connected are kept at a readable distance. Compute it once and pass ``pos=`` to :func:`draw`
-    to draw several waves with schools in the same places.
+    connected are kept at a readable distance; isolates stand in a row along the bottom. Compute
+    it once and pass ``pos=`` to :func:`draw` to draw several waves with schools in the same places.
 
     >>> import networkx as nx
     >>> pos = layout(nx.path_graph(3))
@@ -34,23 +34,33 @@ def layout(G: nx.Graph, method: str = "auto", seed: int = 1) -> dict:
     if G.number_of_nodes() == 0:
         return {}
     U = G.to_undirected(as_view=True) if G.is_directed() else G
-    if method == "kamada_kawai":
-        dist = dict(nx.shortest_path_length(U))
+    alone = [n for n in U if U.degree(n) == 0]
+    tied = U.subgraph([n for n in U if U.degree(n) > 0])
+    if method not in ("kamada_kawai", "spring", "circle"):
+        raise unknown_name("layout", method, ["kamada_kawai", "spring", "circle"])
+    pos = {}
+    if method == "kamada_kawai" and tied.number_of_nodes():
+        dist = dict(nx.shortest_path_length(tied))
         finite = max((d for row in dist.values() for d in row.values()), default=1)
         far = finite + 1  # unreached pairs sit just beyond the longest path, not at infinity
-        full = {a: {b: dist[a].get(b, far) for b in U} for a in U}
-        pos = nx.kamada_kawai_layout(U, dist=full)
-    elif method == "spring":
-        pos = nx.spring_layout(U, seed=seed, k=1.5 / max(1, U.number_of_nodes()) ** 0.5)
-    elif method == "circle":
-        pos = nx.circular_layout(U)
-    else:
-        raise unknown_name("layout", method, ["kamada_kawai", "spring", "circle"])
-    xy = np.array([pos[n] for n in G], dtype=float)
-    lo, span = xy.min(axis=0), np.ptp(xy, axis=0)
-    span[span == 0] = 1
-    xy = (xy - lo) / span
-    return {n: (float(x), float(y)) for n, (x, y) in zip(G, xy)}
+        full = {a: {b: dist[a].get(b, far) for b in tied} for a in tied}
+        pos = nx.kamada_kawai_layout(tied, dist=full)
+    elif method == "spring" and tied.number_of_nodes():
+        pos = nx.spring_layout(tied, seed=seed, k=1.5 / max(1, tied.number_of_nodes()) ** 0.5)
+    elif tied.number_of_nodes():
+        pos = nx.circular_layout(tied)
+    out = {}
+    if pos:
+        xy = np.array([pos[n] for n in tied], dtype=float)
+        lo, span = xy.min(axis=0), np.ptp(xy, axis=0)
+        span[span == 0] = 1
+        xy = (xy - lo) / span
+        if alone:  # isolates go in a row along the bottom, the rest above them
+            xy[:, 1] = 0.12 + 0.88 * xy[:, 1]
+        out = {n: (float(x), float(y)) for n, (x, y) in zip(tied, xy)}
+    for i, n in enumerate(alone):
+        out[n] = ((i + 0.5) / len(alone) if len(alone) > 1 else 0.5, 0.0 if pos else 0.5)
+    return {n: out[n] for n in G}
 
 
 def _values(G: nx.Graph, by, what: str) -> tuple[list, str]:
