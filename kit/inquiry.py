@@ -207,13 +207,17 @@ class EnquiryPlan:
         return self
 
     def evidence(self) -> list[Evidence]:
-        """The evidence to collect as :class:`Evidence` items (dicts and tuples converted)."""
+        """The evidence to collect as tidy :class:`Evidence` copies (dicts and tuples converted, text stripped)."""
         items = self.evidence_to_collect
         if items is Ellipsis:
             return []
         if isinstance(items, (dict, str, Evidence)):
             items = [items]
-        return [Evidence.coerce(item) for item in (items or [])]
+        out = []
+        for item in items or []:
+            item = Evidence.coerce(item)
+            out.append(Evidence(*(_text(getattr(item, f.name)) for f in fields(Evidence))))
+        return out
 
     def stance_key(self) -> str:
         """'on', 'for', 'with' or 'by' from what was written ('research with practitioners' -> 'with'); '' if none."""

@@ -139,3 +139,10 @@ def test_exercise_blanks_count_as_not_written_and_copy_is_independent():
     assert blank.missing_parts() == ["stance", "evidence_to_collect", "ethics"]
     assert plan.is_complete()
     assert "evidence_to_collect" in EnquiryPlan(evidence_to_collect=...).missing_parts()
+
+
+def test_rendering_survives_blanks_and_non_text_values():
+    plan = complete_plan()
+    plan.evidence_to_collect[1].timing = ...
+    plan.evidence_to_collect[1].who = 3
+    assert "| 3 |" in plan.to_markdown() and "<td>3</td>" in plan.to_html()
