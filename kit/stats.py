@@ -76,6 +76,12 @@ def _values(x, name: str) -> np.ndarray:
     return arr
 
 
+def _one_row(**columns) -> pd.DataFrame:
+    """A one-row result table (built from one-element arrays: the cheapest way pandas offers)."""
+    return pd.DataFrame({k: np.array([v], dtype=object if isinstance(v, str) else None) for k, v in columns.items()},
+                        index=pd.RangeIndex(1), copy=False)
+
+
 def _smd(x, y, confidence: float, hedges: bool) -> pd.DataFrame:
     if not 0 < confidence < 1:
         raise InputError(f"confidence should be between 0 and 1 (for example 0.95), not {confidence!r}.")
@@ -96,11 +102,8 @@ def _smd(x, y, confidence: float, hedges: bool) -> pd.DataFrame:
         # Small-sample correction J (Hedges 1981; Borenstein et al. 2009, eq. 4.22-4.25).
         j = 1 - 3 / (4 * (nx + ny - 2) - 1)
         measure, est, se = "Hedges' g", j * d, j * se
-    return pd.DataFrame(
-        [[measure, est, est - z * se, est + z * se, se, nx + ny, nx, ny, mx, my, sd_pooled, confidence]],
-        columns=["measure", "estimate", "ci_low", "ci_high", "se", "n", "n_x", "n_y", "mean_x", "mean_y",
-                 "sd_pooled", "confidence"],
-    )
+    return _one_row(measure=measure, estimate=est, ci_low=est - z * se, ci_high=est + z * se, se=se, n=nx + ny,
+                    n_x=nx, n_y=ny, mean_x=mx, mean_y=my, sd_pooled=sd_pooled, confidence=confidence)
 
 
 _SMD_DOC = """
