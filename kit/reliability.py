@@ -649,6 +649,12 @@ def _reliability_matrix(data, coders: str) -> pd.DataFrame:
         frame = pd.DataFrame(array)
     if coders == "columns":
         frame = frame.T
+    elif frame.shape[0] > 20 and frame.shape[0] > frame.shape[1]:
+        raise InputError(
+            f"The table has {frame.shape[0]} rows and {frame.shape[1]} columns, so with coders='rows' it would "
+            f"mean {frame.shape[0]} coders and only {frame.shape[1]} units. If each column is a coder (one row "
+            "per excerpt), add coders='columns'."
+        )
     if frame.shape[0] < 2:
         raise InputError(
             f"Krippendorff's alpha needs at least two coders; the table has {frame.shape[0]} row(s). "

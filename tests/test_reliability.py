@@ -268,6 +268,9 @@ def test_krippendorff_bootstrap_interval_is_reproducible_and_brackets_the_estima
 
 
 def test_krippendorff_bad_input():
+    spreadsheet = pd.DataFrame({"coder_1": ["a", "b"] * 15, "coder_2": ["a", "a"] * 15})
+    with pytest.raises(InputError, match="add coders='columns'"):
+        reliability.krippendorff_alpha(spreadsheet)
     with pytest.raises(InputError, match="Did you mean 'ordinal'"):
         reliability.krippendorff_alpha(KRIPPENDORFF_2011, "ordinl")
     with pytest.raises(EmptyDataError, match="Every code in the table is missing"):
