@@ -200,7 +200,9 @@ def months_progress(effect_size):
     -----
     The months are a translation for communication, not a measurement: the table assumes about
     one standard deviation of progress per year of schooling, which is not true at every age or in
-    every subject (Baird & Pane 2019). Validated against every band edge of the EEF table.
+    every subject (Baird & Pane 2019). The EEF notes that reports of individual EEF-funded trials
+    use a slightly different conversion; this is the Toolkit's. Validated against every band edge
+    of the EEF table (tests/test_stats.py).
 
     References
     ----------
