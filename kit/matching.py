@@ -28,6 +28,8 @@ from kit.errors import EmptyDataError, InputError, require_columns, require_nume
 
 __all__ = ["match", "balance", "matched_sample"]
 
+MAX_PAIRS = 20_000_000  # treated x comparison distances held at once (about 160 MB)
+
 
 def _treated_mask(units: pd.DataFrame, treatment: str) -> np.ndarray:
     col = units[treatment]
@@ -151,6 +153,12 @@ def match(
         raise InputError(
             f"There are {len(t_idx)} treated and only {len(c_idx)} comparison units, too few to give each treated "
             f"unit {k} different match(es). Use replace=True, or a smaller k."
+        )
+    if len(t_idx) * len(c_idx) > MAX_PAIRS:
+        raise InputError(
+            f"Comparing {len(t_idx):,} treated with {len(c_idx):,} comparison units means {len(t_idx) * len(c_idx):,} "
+            f"distances, more than the {MAX_PAIRS:,} this function holds in memory. Match within smaller groups "
+            "(for example one region at a time) or draw a sample of comparison units first."
         )
     dist = np.sqrt(((z[t_idx, None, :] - z[None, c_idx, :]) ** 2).sum(axis=2))  # treated x control
     limit = np.inf if caliper is None else float(caliper)

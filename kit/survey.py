@@ -497,7 +497,9 @@ def compare_waves(
             "n": len(a) + len(b),
         })
         rows.append(row)
-    return pd.DataFrame(rows)
+    result = pd.DataFrame(rows)
+    result.attrs["level"] = level
+    return result
 
 
 def report(result: pd.DataFrame) -> str:
@@ -511,6 +513,7 @@ def report(result: pd.DataFrame) -> str:
     """
     require_columns(result, ["estimate", "ci_low", "ci_high", "mean_first", "mean_second", "hedges_g", "n"],
                     table="The comparison table")
+    level = result.attrs.get("level", 0.95)
     lines = []
     for row in result.to_dict("records"):
         label = " / ".join(str(row[k]) for k in row if k not in _COMPARE_COLUMNS) or "score"
@@ -518,7 +521,7 @@ def report(result: pd.DataFrame) -> str:
         unclear = " The interval includes no change." if row["ci_low"] <= 0 <= row["ci_high"] else ""
         lines.append(
             f"{label}: the mean score {verb} from {row['mean_first']:.2f} to {row['mean_second']:.2f} "
-            f"(difference {row['estimate']:.2f} points, 95% CI {row['ci_low']:.2f} to {row['ci_high']:.2f}; "
+            f"(difference {row['estimate']:.2f} points, {level:.0%} CI {row['ci_low']:.2f} to {row['ci_high']:.2f}; "
             f"Hedges' g = {row['hedges_g']:.2f}, n = {row['n']}).{unclear}"
         )
     return "\n".join(lines)

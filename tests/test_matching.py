@@ -127,3 +127,11 @@ def test_errors_are_plain(units):
         match(units, "member", ["fsm"], k=0)
     with pytest.raises(InputError, match="at least one covariate"):
         match(units, "member", [])
+
+
+def test_too_many_pairs_is_refused_with_advice(monkeypatch, units):
+    import kit.matching
+
+    monkeypatch.setattr(kit.matching, "MAX_PAIRS", 100)
+    with pytest.raises(InputError, match="Match within smaller groups"):
+        match(units, "member", ["fsm"])

@@ -284,3 +284,9 @@ def test_compare_waves_by_group_and_errors():
         compare_waves(s, 1, 4)
     with pytest.raises(EmptyDataError, match="at least 2"):
         compare_waves(s.iloc[:3], 1, 2)
+
+
+def test_report_names_the_confidence_level():
+    s = pd.DataFrame({"wave": [1] * 4 + [2] * 4, "scale": "trust", "score": [3.0, 3.5, 2.5, 3.0, 4.0, 3.5, 4.5, 4.0]})
+    assert "90% CI" in report(compare_waves(s, 1, 2, level=0.90))
+    assert "95% CI" in report(compare_waves(s, 1, 2))
