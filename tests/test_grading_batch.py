@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not F.EXERCISE.exists(), reason="exercise 00 not
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("batch")
-    subs, outside, out = base / "submissions", base / "outside", base / "marks"
+    subs, outside, out = base / "submissions", base / "outside", F.seeded_out(base / "marks")
     subs.mkdir()
     outside.mkdir()
     (outside / "keep.txt").write_text("keep me")

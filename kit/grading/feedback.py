@@ -157,11 +157,11 @@ def render(result: dict, spec: dict, marks: dict | None = None) -> str:
         body = "<p>Your notebook could not be run, so there is nothing more to show.</p>"
     else:
         nb = nbformat.reads(result["executed"], as_version=4)
+        where = locate_questions(nb)
         trusted = {src for kind, src in spec["exercise_cells"] if kind == "markdown"}
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "raw" or (cell.cell_type == "markdown" and cell.source not in trusted):
                 nb.cells[i] = _raw(f'<div class="kit-student-text">{_escape(cell.source)}</div>')
-        where = locate_questions(nb)
         by_name = {q["name"]: q for q in spec["questions"]}
         for name, (start, end) in sorted(where.items(), key=lambda kv: -kv[1][1]):
             if name in by_name:

@@ -93,13 +93,17 @@ class _CappedClient(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):
         cell = self.nb.cells[cell_index]
-        if not cell.metadata.get("kit_capture"):
+        if msg.get("msg_type") == "error":  # always kept (the reason names it), but short
+            content = msg.get("content", {})
+            content["traceback"] = [str(line)[:500] for line in (content.get("traceback") or [])[-20:]]
+            content["evalue"] = str(content.get("evalue", ""))[:500]
+        elif not cell.metadata.get("kit_capture"):
             content = msg.get("content", {})
             size = len(content.get("text", "") or "")
             for value in (content.get("data") or {}).values():
                 size += len(value) if isinstance(value, str) else len(str(value))
             size += sum(len(line) for line in content.get("traceback", []) or [])
-            if self._kit_used + size > self._kit_budget:
+            if self._kit_cut or self._kit_used + size > self._kit_budget:
                 if not self._kit_cut:
                     self._kit_cut = True
                     from nbformat.v4 import new_output
