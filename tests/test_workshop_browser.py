@@ -159,3 +159,34 @@ def test_a_page_cannot_run_code_on_the_server(voila, page, tmp_path):
     assert "execute_reply" not in replies and "execute_input" not in replies
     # The server saw the message and refused it (so the test really reached the kernel's door).
     assert re.search(r'execute_request"?, which is not allowed', server.log.read_text())
+
+
+def test_health_check_two_participants_and_facilitator_profile(voila, new_page):
+    server = voila()
+    fac = open_app(new_page(), server, HEALTH)
+    code = unlock_and_open_session(fac, server, title="Health check test")
+    people = [("Dana", "4"), ("عمر", "2")]
+    pages = [new_page(viewport={"width": 390, "height": 844}) for _ in people]
+    for p in pages:
+        p.goto(server.url(HEALTH), wait_until="commit")
+    for p, (name, answer) in zip(pages, people):
+        p.wait_for_selector(".kit-hc-form", timeout=90_000)
+        join(p, code, name)
+        p.locator(".kit-hc-send").click()  # nothing answered yet: told what is missing
+        wait_text(p, ".kit-hc-status", "Please answer every statement")
+        p.locator(".kit-hc-role").get_by_role("button", name="Teacher", exact=True).click()
+        items = p.locator(".kit-hc-item")
+        for i in range(items.count()):
+            items.nth(i).get_by_role("button", name=answer, exact=True).click()
+    for p in pages:
+        p.locator(".kit-hc-send").click()
+    for p in pages:
+        wait_text(p, ".kit-hc-status", "Saved")
+    wait_text(pages[0], ".kit-hc-mine", "Trust")
+    wait_text(fac, ".kit-who", "2 answered", timeout=10_000)
+    assert "عمر" in fac.locator(".kit-who").inner_text()
+    wait_text(fac, ".kit-hc-table", "n=2")
+    before = fac.locator(".kit-hc-table").inner_text()
+    fac.locator(".kit-hc-wave select").select_option(label="Wave 3 (2006)")
+    fac.wait_for_function("(b) => document.querySelector('.kit-hc-table').innerText !== b", arg=before, timeout=20_000)
+    fac.wait_for_function("() => { const i = document.querySelector('.kit-hc-picture'); return i && i.naturalWidth > 100; }", timeout=30_000)
