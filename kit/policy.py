@@ -652,7 +652,7 @@ def report(result: pd.DataFrame, unit: str = "points") -> str:
                 f"({level}% CI {lc.ci_low:.2f} to {lc.ci_high:.2f}) and the yearly trend by {sc.estimate:+.2f} {unit} "
                 f"per period ({level}% CI {sc.ci_low:.2f} to {sc.ci_high:.2f}); n = {int(lc.n)}.")
     r = result.iloc[0]
-    ci = f"{level}% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; p = {_p(r['p_value'])}; n = {int(r['n'])}"
+    ci = f"{level}% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}; p {_p(r['p_value'])}; n = {int(r['n'])}"
     if "n_clusters" in result.columns and pd.notna(r["n_clusters"]):
         ci += f" in {int(r['n_clusters'])} clusters"
     name = r.get("outcome", "the outcome")
@@ -670,4 +670,4 @@ def report(result: pd.DataFrame, unit: str = "points") -> str:
 
 
 def _p(p: float) -> str:
-    return "< .001" if p < 0.001 else f"{p:.3f}"
+    return "< .001" if p < 0.001 else f"= {p:.3f}"
