@@ -10,8 +10,8 @@ from kit import reliability
 from kit.data.excerpts import CODES, ITEMS, theme_codebook
 from kit.errors import InputError
 
-EXCERPTS_SHA256 = "94f21679fee299d9b22ea9bb53ce43888cd51ec720df515d95b1268f41acc9e1"
-EXCERPTS_TYPOS_SHA256 = "9fa0f2f894eaf1fe5d4afe2b241efe7efda012ca838d27dad367dfbf2c191e1e"
+EXCERPTS_SHA256 = "12a375179fd2e36b16bf2c79406ba4abd1eb2dd357362e9c22650960f83213f1"
+EXCERPTS_TYPOS_SHA256 = "123ad1d134de149ef28411dcea80d61a0403be43c942d335a274d26f273453f5"
 SURVEY_SHA256 = "d1681c453e71a9df282670bf4c19e54d0fc7b977bbdd36c643fde91a3f7ad667"
 
 

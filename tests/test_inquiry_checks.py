@@ -101,3 +101,93 @@ def test_01_q5_typical_incomplete_plans(s01):
     blank.ethics = ...
     blank.sharing = ...
     assert not run_check(s01, "q5", {"plan": blank}).all_passed
+
+
+# --------------------------------------------------------------------------------------------
+# 02 Evidence and student voice
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def s02():
+    return spec("02-evidence-and-student-voice")
+
+
+@pytest.fixture(scope="module")
+def excerpts():
+    return kit.data.load("student_voice_excerpts")
+
+
+def test_02_unanswered_questions_say_so(s02):
+    blanks = {name: ... for name in ("my_codes", "percent_agreement", "kappa", "fixed", "alpha_three",
+                                     "alpha_belonging", "belonging_gap")}
+    for q in ("q1", "q2", "q3", "q4", "q5", "q7", "q8"):
+        assert "not answered yet" in run_check(s02, q, blanks).message, q
+
+
+def test_02_q1_spelling_then_judgement(s02):
+    msg = run_check(s02, "q1", {"my_codes": ["attendance", "belonging", "unnoticed", "teaching", "mobility"]}).message
+    assert "spelt exactly as in the codebook" in msg
+    result = run_check(s02, "q1", {"my_codes": ["Attendance", "Belonging", "Belonging", "Teaching", "Mobility"]})
+    assert result.passed == [True, False] and "do_not_use_when" in result.message
+    assert run_check(s02, "q1", {"my_codes": ["Attendance", "Belonging", "Unnoticed", "Teaching", "Mobility"]}).all_passed
+
+
+def test_02_q2_count_or_percentage_instead_of_proportion(s02, excerpts):
+    same = excerpts["coder_1"] == excerpts["coder_2"]
+    for wrong in (int(same.sum()), round(100 * same.mean(), 1)):
+        assert "between 0 and 1" in run_check(s02, "q2", {"percent_agreement": wrong}).message
+    assert run_check(s02, "q2", {"percent_agreement": round(same.mean(), 3)}).all_passed
+
+
+def test_02_q3_same_coder_twice_or_plain_agreement(s02, excerpts):
+    from kit import reliability
+
+    same_coder = reliability.cohen_kappa(excerpts["coder_1"], excerpts["coder_1"])["estimate"].iloc[0]
+    assert "compared with themself" in run_check(s02, "q3", {"kappa": round(same_coder, 2)}).message
+    plain = round((excerpts["coder_1"] == excerpts["coder_2"]).mean(), 2)
+    result = run_check(s02, "q3", {"kappa": plain})
+    assert result.passed == [True, False] and "lower than the plain agreement" in result.message
+    right = reliability.cohen_kappa(excerpts["coder_1"], excerpts["coder_2"])["estimate"].iloc[0]
+    assert run_check(s02, "q3", {"kappa": round(right, 2)}).all_passed
+
+
+def test_02_q4_dropping_rows_or_lowercasing_everything(s02):
+    messy = kit.data.load("student_voice_excerpts", typos=4)
+    wrong = (set(messy["coder_2"]) - set(messy.attrs["codes"])).pop()
+    dropped = messy[messy["coder_2"] != wrong]
+    assert "Keep all 300 excerpts" in run_check(s02, "q4", {"fixed": dropped}).message
+    lowered = messy.assign(coder_2=messy["coder_2"].str.lower())
+    result = run_check(s02, "q4", {"fixed": lowered})
+    assert result.passed == [True, False] and "spelt exactly" in result.message
+    right = messy.assign(coder_2=messy["coder_2"].replace({wrong: "Mobility"}))
+    assert run_check(s02, "q4", {"fixed": right}).all_passed
+
+
+def test_02_q5_only_two_coders(s02, excerpts):
+    from kit import reliability
+
+    two = reliability.krippendorff_alpha(excerpts[["coder_1", "coder_2"]], coders="columns", n_boot=0)
+    result = run_check(s02, "q5", {"alpha_three": round(two["estimate"].iloc[0], 3)})
+    assert not result.all_passed and "three coder columns" in result.message
+
+
+def test_02_q7_forgot_to_reverse(s02):
+    from kit import reliability
+
+    survey = kit.data.load("student_survey")
+    with pytest.warns(UserWarning):
+        raw = reliability.cronbach_alpha(survey[survey.attrs["scale_items"]])["estimate"].iloc[0]
+    result = run_check(s02, "q7", {"alpha_belonging": round(raw, 2)})
+    assert result.passed == [False, False] and "reverse-score belong_3" in result.message
+
+
+def test_02_q8_gap_the_wrong_way_round(s02):
+    from kit import reliability
+
+    survey = kit.data.load("student_survey")
+    items = survey.attrs["scale_items"]
+    scale = reliability.reverse_score(survey[items], survey.attrs["reverse_keyed"], low=1, high=5)
+    survey["belonging"] = scale.drop(columns="belong_9").mean(axis=1).round(2)
+    joiners = survey.loc[survey["joined_mid_phase"], "belonging"].mean()
+    others = survey.loc[~survey["joined_mid_phase"], "belonging"].mean()
+    assert "should be positive" in run_check(s02, "q8", {"belonging_gap": round(joiners - others, 2)}).message
+    assert run_check(s02, "q8", {"belonging_gap": round(others - joiners, 2)}).all_passed

@@ -73,7 +73,7 @@ _FILL = {
     "adult": ("Miss Patel", "Mr Okafor", "Mrs Hughes", "Mr Novak", "Ms Reid", "my tutor", "the head of year", "Mr Ahmed"),
     "day": ("Mondays", "Fridays", "after half term", "in the winter", "on PE days", "when it rains"),
     "count": ("two", "three", "four", "five"),
-    "place": ("the canteen", "the corridor", "the library", "the playground", "the form room", "the bus"),
+    "place": ("the canteen", "the corridor", "the library", "the playground", "the form room", "the sports hall"),
     "when": ("in Year 8", "in Year 9", "last year", "in the spring", "after Christmas", "in October"),
 }
 
@@ -85,10 +85,10 @@ _TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("pupil", "In {subject} I feel like I fit in, the rest of the day not so much."),
         ("pupil", "Wearing the badge for the school team made me feel part of something."),
         ("pupil", "People like me don't really get accepted here, you can tell."),
-        ("pupil", "I was proud when my work went up on the wall in {place}."),
+        ("pupil", "I was proud when my work went up on the wall in {subject}."),
         ("pupil", "It feels like the school is for other kids, not for ones from my estate."),
-        ("teacher", "The ones who join a club seem to feel much more at home by {when}."),
-        ("parent", "She says she finally feels she belongs there, which is a big change from {when}."),
+        ("teacher", "The ones who join a club {when} seem to feel much more at home."),
+        ("parent", "She says she finally feels she belongs there, which is a big change from how she felt {when}."),
         ("pupil", "I don't feel like an outsider anymore since I joined the choir."),
         ("teacher", "A lot of our pupils say they feel the school isn't really theirs."),
         ("pupil", "Walking through {place} I feel like everyone else knows where they are going except me."),
@@ -115,7 +115,7 @@ _TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("parent", "Getting her out of the door in the morning is a battle most days."),
         ("pupil", "I skip {subject} because there's no point, I'm not doing it for GCSE."),
         ("teacher", "We phone home on the first day of absence but often nobody answers."),
-        ("pupil", "Me and my mates go to {place} instead of registration sometimes."),
+        ("pupil", "Me and my mates go to the park instead of registration sometimes."),
         ("teacher", "Persistent absence is highest in Year 9, especially {day}."),
         ("pupil", "When I'd been off ill for a week it felt too hard to come back."),
         ("parent", "He says his stomach hurts every Sunday night."),
@@ -125,7 +125,7 @@ _TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("pupil", "Teachers only know the really clever ones and the naughty ones, I'm in the middle."),
         ("pupil", "I could not come in for a week and I don't think anyone would notice."),
         ("pupil", "Nobody has asked me a question in {subject} all term."),
-        ("teacher", "There are quiet ones in my group I couldn't tell you much about, if I'm honest."),
+        ("teacher", "There are quiet ones in my group I couldn't tell you much about."),
         ("pupil", "I just get on with it so they leave me alone, I'm invisible really."),
         ("parent", "At parents' evening the teacher had to look at her list to remember who she was."),
         ("pupil", "If you don't cause trouble and you're not top of the class, you kind of disappear."),
@@ -213,7 +213,7 @@ def theme_codebook() -> pd.DataFrame:
 
 _OPENINGS = {
     "pupil": ("", "", "", "Honestly, ", "I think ", "Yeah, ", "To be fair, ", "Like, ", "I dunno, ", "The thing is, "),
-    "teacher": ("", "", "", "In my experience, ", "If I'm honest, ", "I'd say ", "To be frank, ", "What we see is that "),
+    "teacher": ("", "", "", "In my experience, ", "If I'm honest, ", "I'd say ", "To be frank, ", "Honestly, "),
     "parent": ("", "", "", "Well, ", "Honestly, ", "I'd say ", "The thing is, "),
 }
 
