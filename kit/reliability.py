@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kit.errors import ColumnTypeError, EmptyDataError, InputError, require_columns, unknown_name
 
@@ -179,12 +178,15 @@ def cronbach_alpha(items, *, ci: float = 0.95, missing: str = "pairwise") -> pd.
             "Cronbach's alpha is not defined. Is an item reverse-keyed? Reverse it with "
             "kit.reliability.reverse_score(...) first."
         )
+    from scipy import stats
+
     tail = (1 - ci) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * stats.f.isf(tail, df1, df2)
     high = 1 - (1 - alpha) * stats.f.isf(1 - tail, df1, df2)
     _warn_reverse_keyed(used)
-    return pd.DataFrame(
+    return _tidy(
+        ci,
         {
             "measure": ["Cronbach's alpha"],
             "estimate": [float(alpha)],
@@ -197,6 +199,13 @@ def cronbach_alpha(items, *, ci: float = 0.95, missing: str = "pairwise") -> pd.
             "missing": [missing],
         }
     )
+
+
+def _tidy(ci: float, columns: dict) -> pd.DataFrame:
+    """A one-row result table that remembers its confidence level (for :func:`report`)."""
+    result = pd.DataFrame(columns)
+    result.attrs["ci"] = ci
+    return result
 
 
 def _pingouin_alpha(numbers: pd.DataFrame, missing: str = "pairwise") -> float:
@@ -608,10 +617,13 @@ def cohen_kappa(a, b=None, *, data: pd.DataFrame | None = None, weights: str | N
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         res = sm_kappa(counts, wt=weights) if weights else sm_kappa(counts)
+    from scipy import stats
+
     z = stats.norm.isf((1 - ci) / 2)
     kappa, se = float(res.kappa), float(res.std_kappa)
     label = "Cohen's kappa" if weights is None else f"weighted kappa ({weights})"
-    return pd.DataFrame(
+    return _tidy(
+        ci,
         {
             "measure": [label],
             "estimate": [kappa],
@@ -804,7 +816,8 @@ def krippendorff_alpha(data, level: str = "nominal", *, coders: str = "rows", co
         boots = boots[np.isfinite(boots)]
         if len(boots):
             low, high = np.quantile(boots, [(1 - ci) / 2, 1 - (1 - ci) / 2])
-    return pd.DataFrame(
+    return _tidy(
+        ci,
         {
             "measure": [f"Krippendorff's alpha ({level})"],
             "estimate": [alpha],
@@ -859,7 +872,8 @@ def report(result: pd.DataFrame) -> str:
     row = result.iloc[0]
     est, measure = float(row["estimate"]), str(row["measure"])
     has_ci = np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
-    ci_text = f" (95% CI {row['ci_low']:.2f} to {row['ci_high']:.2f})" if has_ci else ""
+    level = result.attrs.get("ci", 0.95)
+    ci_text = f" ({level:.0%} CI {row['ci_low']:.2f} to {row['ci_high']:.2f})" if has_ci else ""
     if "kappa" in measure:
         missing = f" ({row['n_missing']} excerpt(s) without a code from both were left out)" if row["n_missing"] else ""
         return (

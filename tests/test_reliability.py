@@ -298,3 +298,19 @@ def test_reports_are_plain_sentences():
     assert "Cronbach's alpha = " in reliability.report(reliability.cronbach_alpha(frame))
     with pytest.raises(InputError, match="one-row table"):
         reliability.report(frame)
+
+
+def test_report_states_the_confidence_level_used():
+    a = ["yes"] * 25 + ["no"] * 25
+    b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    assert "(90% CI" in reliability.report(reliability.cohen_kappa(a, b, ci=0.90))
+    assert "(95% CI" in reliability.report(reliability.cohen_kappa(a, b))
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, kit.reliability, kit.inquiry; print('scipy.stats' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
