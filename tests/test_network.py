@@ -234,8 +234,11 @@ def test_from_edges_keeps_isolates_and_attributes(schools):
 
 def test_unknown_school_is_named_with_a_close_match(schools):
     ties = pd.DataFrame({"source": ["NLC01", "NLC01"], "target": ["NLC02", "NLC3"]})
-    with pytest.raises(InputError, match=r"not in the node table: 'NLC3'.*did you mean 'NLC03'"):
+    with pytest.raises(InputError, match=r"not in the node table: 'NLC3' \(did you mean 'NLC03' for 'NLC3'\)"):
         kn.from_edges(ties, nodes=schools, node_id="school_id")
+    lower = pd.DataFrame({"source": ["nlc04"], "target": ["NLC02"]})
+    with pytest.raises(InputError, match="did you mean 'NLC04'"):
+        kn.from_edges(lower, nodes=schools, node_id="school_id")
     spaced = pd.DataFrame({"source": ["NLC01 "], "target": ["NLC02"]})
     with pytest.raises(InputError, match="spaces"):
         kn.from_edges(spaced, nodes=schools, node_id="school_id")

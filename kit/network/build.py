@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import NamedTuple
 
 import networkx as nx
@@ -146,14 +147,14 @@ def from_edges(edges: pd.DataFrame, source: str = "source", target: str = "targe
         if missing and unknown == "error":
             hints = []
             for v in missing[:3]:
-                close = difflib.get_close_matches(str(v), [str(k) for k in table.index], n=1, cutoff=0.6)
-                if close:
-                    hints.append(f"{v!r} -> did you mean {close[0]!r}?")
+                close = _close_id(v, table.index)
                 if isinstance(v, str) and v != v.strip():
                     hints.append(f"{v!r} has spaces at the start or end")
-            hint = (" " + "; ".join(hints) + ".") if hints else ""
+                elif close is not None:
+                    hints.append(f"did you mean {close!r} for {v!r}")
+            hint = (" (" + "; ".join(hints) + ")") if hints else ""
             raise InputError(
-                f"{len(missing)} school(s) in the ties are not in the node table: {_examples(missing)}.{hint} "
+                f"{len(missing)} school(s) in the ties are not in the node table: {_examples(missing)}{hint}. "
                 "Correct the IDs in the ties, add the schools to the node table, or use unknown='add'.")
         G.add_nodes_from((k, {c: v for c, v in row.items() if not _missing(v)})
                          for k, row in zip(table.index, table.to_dict("records")))
@@ -202,6 +203,23 @@ def from_edges(edges: pd.DataFrame, source: str = "source", target: str = "targe
     else:
         G.add_edges_from(frame[["source", "target"]].itertuples(index=False, name=None))
     return G
+
+
+def _squash(text: str) -> str:
+    """An ID with case, spaces and leading zeros of numbers removed: 'nlc9 ' and 'NLC09' agree."""
+    return re.sub(r"(?<!\d)0+(?=\d)", "", str(text).strip().upper())
+
+
+def _close_id(value, known) -> object | None:
+    """The known ID the mistyped ``value`` most likely means (same after squashing, else closest spelling)."""
+    squashed = _squash(value)
+    same = [k for k in known if _squash(k) == squashed]
+    if len(same) == 1:
+        return same[0]
+    close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1, cutoff=0.6)
+    if not close:
+        return None
+    return next(k for k in known if str(k) == close[0])
 
 
 def _missing(v) -> bool:
