@@ -332,6 +332,19 @@ def _is_blank(value) -> bool:
         return False
 
 
+def _tidy_code(value):
+    """Missing for blanks; whole-number floats (2.0, as pandas stores codes next to NaN) become ints."""
+    if _is_blank(value):
+        return np.nan
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    return value
+
+
 def _as_codes(values, name: str) -> pd.Series:
     """A coder's codes as an object Series (blank text and NaN become missing)."""
     if isinstance(values, pd.DataFrame):
@@ -341,8 +354,7 @@ def _as_codes(values, name: str) -> pd.Series:
         )
     if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
         raise ColumnTypeError(f"{name} should be a list or column of codes, one per excerpt, but got {values!r:.60}.")
-    series = pd.Series(list(values), dtype=object)
-    return series.map(lambda v: np.nan if _is_blank(v) else v)
+    return pd.Series([_tidy_code(v) for v in values], dtype=object)
 
 
 def _code_order(codes: list[pd.Series], categories) -> list:
@@ -673,7 +685,8 @@ def _reliability_matrix(data, coders: str) -> pd.DataFrame:
             "Each row is a coder (use coders='columns' if each column is a coder)."
         )
     frame.index = [str(i) for i in frame.index]
-    return frame.map(lambda v: np.nan if _is_blank(v) else v)
+    cells = [[_tidy_code(v) for v in row] for row in frame.to_numpy(dtype=object)]
+    return pd.DataFrame(cells, index=frame.index, columns=frame.columns, dtype=object)
 
 
 def krippendorff_alpha(data, level: str = "nominal", *, coders: str = "rows", codebook: Sequence | None = None,

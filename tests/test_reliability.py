@@ -314,3 +314,14 @@ def test_import_is_light():
     code = "import sys, kit.reliability, kit.inquiry; print('scipy.stats' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_numeric_codes_stored_as_floats_match_an_integer_codebook():
+    # pandas stores 1, 2, 3 as 1.0, 2.0, 3.0 when a value is missing; the codebook says 1, 2, 3
+    a = pd.Series([1, 2, 3, 1, 2, np.nan, 3, 1])
+    b = pd.Series([1, 2, 3, 2, 2, 1, 3, 1])
+    res = reliability.cohen_kappa(a, b, codebook=[1, 2, 3])
+    assert (res["n"].iloc[0], res["n_missing"].iloc[0]) == (7, 1)
+    ordinal = reliability.krippendorff_alpha([a, b], "ordinal", codebook=[1, 2, 3], n_boot=0)
+    plain = reliability.krippendorff_alpha([a, b], "ordinal", n_boot=0)
+    assert ordinal["estimate"].iloc[0] == pytest.approx(plain["estimate"].iloc[0])
