@@ -127,6 +127,16 @@ def test_text_export_one_abstract_per_line(tmp_path):
     assert (table["title"] == "").all()
 
 
+def test_txt_files_that_are_really_tables_or_ris(tmp_path):
+    wos = "PT\tAU\tTI\tAB\tPY\tDI\nJ\tMuijs, D\tCollaboration and networking\tAn abstract\t2011\t10.1/w\n"
+    table = review.read_export(write(tmp_path, "savedrecs.txt", wos))
+    assert table.attrs["files"][0]["format"] == "csv" and table.loc[0, "doi"] == "10.1/w"
+    assert review.read_export(write(tmp_path, "ris.txt", RIS)).attrs["files"][0]["format"] == "ris"
+    # An abstract that mentions years, titles and sources is still an abstract.
+    prose = "In recent years, the title and abstract of each source were read.\nA second abstract, with commas.\n"
+    assert review.read_export(write(tmp_path, "prose.txt", prose)).attrs["files"][0]["format"] == "text"
+
+
 def test_seed_export_is_read_whole():
     table = kit.data.load("review_seed_export")
     assert len(table) == 34 and table["line"].tolist() == list(range(1, 35))
@@ -325,6 +335,8 @@ def test_nasty_duplicate_inputs():
         review.find_duplicates(pd.DataFrame({"title": ["a", "b"]}), threshold=0.9 - 1)
     with pytest.raises(InputError, match="DataFrame"):
         review.find_duplicates(["a", "a"])
+    with pytest.raises(InputError, match="repeats some values"):
+        review.find_duplicates(pd.DataFrame({"record_id": [1, 1], "title": ["a", "b"]}))
     blanks = pd.DataFrame({"title": ["", None, float("nan")], "abstract": [None, "", ""]})
     assert review.find_duplicates(blanks).empty  # empty records are not each other's duplicates
 

@@ -239,6 +239,10 @@ def find_duplicates(records: pd.DataFrame, threshold: float = THRESHOLD, *, wind
         raise InputError(f"threshold is a similarity from 0 to 100 (90 is the default); {threshold!r} is outside that.")
     n = len(records)
     ids = records["record_id"].tolist() if "record_id" in records else records.index.tolist()
+    if len(set(ids)) != n:
+        what = "record_id column" if "record_id" in records else "index"
+        raise InputError(f"The {what} repeats some values, so records cannot be told apart. Give every record its "
+                         "own number, e.g. records['record_id'] = range(1, len(records) + 1), or records.reset_index(drop=True).")
     columns = ["group", "record_id", "keep", "reason", "score", "matched_to", "preview"]
     if n < 2:
         return pd.DataFrame(columns=columns)

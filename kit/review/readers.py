@@ -82,12 +82,21 @@ def _sniff(text: str) -> str | None:
         return "ris"
     if re.search(r"^\s*@\w+\s*[{(]", text[:5000], re.MULTILINE):
         return "bibtex"
-    first = head[0]
-    if len(head) > 1 and any(d in first for d in (",", "\t", ";")) and len(first) < 2000:
-        lowered = first.lower()
-        if any(alias in lowered for aliases in _CSV_ALIASES.values() for alias in aliases if len(alias) > 2):
-            return "csv"
+    if len(head) > 1 and _looks_like_header(head[0]):
+        return "csv"
     return "text"
+
+
+def _looks_like_header(first: str) -> bool:
+    """A header row: at least two cells are known column names, one of them a title or abstract."""
+    for delimiter in (",", "\t", ";"):
+        cells = {c.strip().strip('"').lower() for c in first.split(delimiter)}
+        if len(cells) < 2:
+            continue
+        known = {col for col, aliases in _CSV_ALIASES.items() if cells & set(aliases)}
+        if len(known) >= 2 and known & {"title", "abstract"}:
+            return True
+    return False
 
 
 def _format_of(path: Path, text: str, fmt: str | None) -> str:
@@ -98,6 +107,8 @@ def _format_of(path: Path, text: str, fmt: str | None) -> str:
             raise unknown_name("export format", fmt, list(FORMATS))
         return fmt
     suffix = path.suffix.lower()
+    if suffix == ".txt":  # plain text, or a tab-delimited (Web of Science) or RIS export saved as .txt
+        return _sniff(text) or "text"
     for name, endings in FORMATS.items():
         if suffix in endings:
             sniffed = _sniff(text)
@@ -330,7 +341,8 @@ def read_export(path, *, format: str | None = None, encoding: str | None = None,
     The format is chosen by the file ending (``.ris``, ``.bib``, ``.csv``, ``.txt``) or by
     ``format=``. RIS is parsed with rispy, BibTeX with bibtexparser 2; CSV columns are found by
     their usual database names (Title, Article Title, Abstract, Authors, Publication Year, DOI,
-    Source title...); a ``.txt`` file holds one abstract per line. The encoding is found by
+    Source title, or Web of Science's tags TI, AB, AU, PY, DI); a ``.txt`` file holds one
+    abstract per line, unless it is a RIS or tab-delimited export saved as ``.txt``. The encoding is found by
     trying UTF-8, UTF-8 with a byte-order mark, then Windows-1252 (cp1252); the one used is
     in ``table.attrs["files"]``.
 
