@@ -290,7 +290,8 @@ def reverse_score(items: pd.DataFrame, columns: Sequence[str], *, low: float, hi
     """A copy of ``items`` with the reverse-keyed ``columns`` turned round: ``low + high - answer``.
 
     On a 1-5 scale, 1 becomes 5 and 4 becomes 2. ``low`` and ``high`` are the ends of the answer
-    scale (not the lowest and highest answers given). Answers outside them raise an error.
+    scale (not the lowest and highest answers given). Answers outside them raise an error; missing
+    answers stay missing. Returns a new table; ``items`` is not changed.
 
     >>> import pandas as pd
     >>> reverse_score(pd.DataFrame({"q1": [1, 4], "q2": [5, 2]}), ["q2"], low=1, high=5)
@@ -506,6 +507,12 @@ def agreement_table(a, b=None, *, data: pd.DataFrame | None = None, categories: 
     disagreement worth discussing. Missing codes are left out and counted in
     ``table.attrs["n_missing"]``.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Counts with the first coder's codes as rows and the second's as columns (in the order of
+        ``categories``, else sorted), plus a 'Total' row and column when ``margins`` is True.
+
     Examples
     --------
     >>> agreement_table(["yes", "yes", "no", "no"], ["yes", "no", "no", "no"])
@@ -610,7 +617,12 @@ def cohen_kappa(a, b=None, *, data: pd.DataFrame | None = None, weights: str | N
     both = sa.notna() & sb.notna()
     if both.sum() == 0:
         raise EmptyDataError("No excerpt has a code from both coders, so agreement cannot be measured.")
-    _check_codes({name_a: sa[both], name_b: sb[both]}, codebook)
+    if weights and categories is None and any(isinstance(v, str) for v in pd.concat([sa[both], sb[both]])):
+        raise InputError(
+            f"A {weights} weighted kappa needs the order of the codes, and text codes have none: pass "
+            "categories=['low', 'medium', 'high'] (lowest first) or a codebook in that order."
+        )
+    _check_codes({name_a: sa[both], name_b: sb[both]}, codebook if codebook is not None else categories)
     if categories is not None:
         extra = sorted({str(v) for v in pd.concat([sa[both], sb[both]])} - {str(c) for c in categories})
         if extra:
@@ -792,7 +804,7 @@ def krippendorff_alpha(data, level: str = "nominal", *, coders: str = "rows", co
                 "(lowest first) or a codebook in that order."
             )
         rows = {name: matrix.loc[name].reset_index(drop=True) for name in matrix.index}
-        _check_codes(rows, codebook)
+        _check_codes(rows, codebook if codebook is not None else categories)
         order = _code_order(list(rows.values()), categories)
         missing_from_order = sorted({str(v) for v in values} - {str(c) for c in order})
         if missing_from_order:

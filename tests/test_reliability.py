@@ -189,6 +189,11 @@ def test_kappa_warns_about_a_code_only_one_coder_used():
 
 
 def test_kappa_bad_input():
+    with pytest.raises(InputError, match="needs the order of the codes"):
+        reliability.cohen_kappa(["low", "high", "medium"], ["low", "medium", "medium"], weights="linear")
+    ordered = reliability.cohen_kappa(["low", "high", "medium", "low"], ["low", "medium", "medium", "low"],
+                                      weights="linear", categories=["low", "medium", "high"])
+    assert ordered["estimate"].iloc[0] > 0.5
     with pytest.raises(InputError, match="different numbers of codes.*4.*3"):
         reliability.cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a"])
     with pytest.raises(EmptyDataError, match="No excerpt has a code from both"):
