@@ -21,16 +21,8 @@ dynamics, and function using NetworkX. *Proceedings of the 7th Python in Science
 
 from kit.network.build import TwoMode, from_edges, two_mode
 from kit.network.draw import draw, layout, to_graphml
-from kit.network.measures import (
-    ROLES,
-    brokerage,
-    centralisation,
-    communities,
-    compare_waves,
-    node_measures,
-    summary,
-    tie_changes,
-)
+from kit.network.measures import ROLES, brokerage, centralisation, node_measures, summary
+from kit.network.waves import communities, compare_waves, tie_changes
 
 __all__ = [
     "from_edges", "two_mode", "TwoMode",
