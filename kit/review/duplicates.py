@@ -9,6 +9,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from kit.errors import InputError, require_columns
+from kit.review.readers import _clean_doi
 from kit.review.text import match_key, normalise_text
 
 __all__ = ["find_duplicates", "deduplicate", "score_against_truth", "THRESHOLD", "ABSTRACT_FLOOR", "WINDOW"]
@@ -32,8 +33,7 @@ _REASONS = {"doi": "same DOI", "exact": "identical after normalising", "truncate
 
 
 def _surname(authors) -> str:
-    text = normalise_text(authors) if isinstance(authors, str) else ""
-    first = text.split(";")[0].strip()
+    first = normalise_text(authors.split(";", 1)[0]) if isinstance(authors, str) else ""
     if not first:
         return ""
     name = first.split(",")[0] if "," in first else first.split()[-1]
@@ -53,8 +53,7 @@ class _Prepared:
         self.akey = np.array([k for k, _ in a], dtype=object)
         self.atrunc = np.array([tr for _, tr in a])
         dois = records["doi"] if "doi" in records else empty
-        self.doi = np.array([normalise_text(d).removeprefix("https://doi.org/").removeprefix("doi:").strip()
-                             for d in dois.tolist()], dtype=object)
+        self.doi = np.array([_clean_doi(d) for d in dois.tolist()], dtype=object)
         years = pd.to_numeric(records["year"], errors="coerce") if "year" in records else pd.Series(np.nan, index=records.index)
         self.year = years.fillna(-1).astype(int).to_numpy()
         authors = records["authors"] if "authors" in records else empty
@@ -123,18 +122,18 @@ def _rare_token_keys(texts) -> np.ndarray:
                      for words in tokens], dtype=object)
 
 
-def _neighbour_pairs(keys: np.ndarray, idx: np.ndarray, cutoff: float, window: int, compare=None):
-    """Candidate pairs from a sorted-neighbourhood pass (Hernandez & Stolfo 1995) scored with cpdist."""
+def _neighbour_pairs(keys: np.ndarray, idx: np.ndarray, cutoff: float, window: int, compare=None) -> np.ndarray:
+    """Candidate pairs (k x 2 array) from a sorted-neighbourhood pass (Hernandez & Stolfo 1995), scored with cpdist."""
     if len(idx) < 2:
-        return []
+        return np.empty((0, 2), dtype=np.int64)
     order = idx[np.argsort(keys[idx], kind="stable")]
     sorted_keys = (keys if compare is None else compare)[order].tolist()
-    pairs = []
+    found = []
     for d in range(1, min(window, len(order) - 1) + 1):
         scores = process.cpdist(sorted_keys[:-d], sorted_keys[d:], scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
-        for k in np.flatnonzero(scores >= cutoff):
-            pairs.append((int(order[k]), int(order[k + d])))
-    return pairs
+        k = np.flatnonzero(scores >= cutoff)
+        found.append(np.column_stack([order[k], order[k + d]]))
+    return np.concatenate(found).astype(np.int64) if found else np.empty((0, 2), dtype=np.int64)
 
 
 class _Union:
@@ -283,12 +282,10 @@ def find_duplicates(records: pd.DataFrame, threshold: float = THRESHOLD, *, wind
         opening = np.array([a[:80] for a in p.akey], dtype=object)
         with_abstract = reps[[len(opening[i]) >= 40 for i in reps]] if len(reps) else reps
         cutoff = max(0.0, float(threshold) - 5)
-        candidates = set()
-        for keys, idx in ((primary, reps), (backwards, reps), (rare, reps)):
-            candidates.update(_neighbour_pairs(keys, idx, cutoff, window, compare=primary))
-        candidates.update(_neighbour_pairs(p.akey, with_abstract, cutoff, window, compare=opening))
-        pairs = np.array(list(candidates), dtype=int).reshape(-1, 2)
-        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        passes = [_neighbour_pairs(keys, reps, cutoff, window, compare=primary) for keys in (primary, backwards, rare)]
+        passes.append(_neighbour_pairs(p.akey, with_abstract, cutoff, window, compare=opening))
+        pairs = np.concatenate(passes)
+        pairs = np.unique(np.column_stack([pairs.min(axis=1), pairs.max(axis=1)]), axis=0)
         pairs = pairs[_compatible_many(p, pairs[:, 0], pairs[:, 1])] if len(pairs) else pairs
         accepted = []
         for i, j in pairs.tolist():

@@ -10,25 +10,14 @@ __all__ = ["normalise_text", "match_key"]
 # Characters that look alike but differ in Unicode. NFKC already folds the ellipsis (U+2026),
 # no-break and thin spaces, ligatures and full-width forms; these it leaves alone.
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"
-_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u00b4\u0060"
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb"
-_TABLE = {ord(c): "-" for c in _HYPHENS}
-_TABLE.update({ord(c): "'" for c in _SINGLE_QUOTES})
-_TABLE.update({ord(c): '"' for c in _DOUBLE_QUOTES})
-_TABLE.update({ord(c): None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"})  # soft hyphen, zero-width
-
-
-
-class _AccentFree(dict):
-    """A ``str.translate`` table filled on demand: each character without its accents (NFKD, marks dropped)."""
-
-    def __missing__(self, code: int):
-        plain = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
-        self[code] = plain
-        return plain
-
-
-_NO_ACCENTS = _AccentFree()
+_HYPHEN_RE = re.compile(f"[{_HYPHENS}]")
+_SINGLE_RE = re.compile(f"[{_SINGLE_QUOTES}]")
+_DOUBLE_RE = re.compile(f"[{_DOUBLE_QUOTES}]")
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width characters
+# Combining marks (accents written as separate characters after NFKD decomposition).
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ASCII_WORDS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 
 
@@ -36,15 +25,23 @@ def _drop_punctuation(text: str) -> str:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii")
     return _NOT_WORD.sub(" ", text)
+
+
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _one(text, lowercase: bool, strip_accents: bool, punctuation: bool) -> str:
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_TABLE)
-    if strip_accents and not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_NO_ACCENTS))
+    text = str(text)
+    if not text.isascii():  # every character handled below is outside ASCII
+        text = unicodedata.normalize("NFKC", text)
+        text = _HYPHEN_RE.sub("-", text)
+        text = _SINGLE_RE.sub("'", text)
+        text = _DOUBLE_RE.sub('"', text)
+        text = _INVISIBLE_RE.sub("", text)
+        if strip_accents and not text.isascii():
+            text = unicodedata.normalize("NFC", _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)))
     if lowercase:
         text = text.casefold()
     if not punctuation:
