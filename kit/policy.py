@@ -328,7 +328,7 @@ def _panel_frame(data, outcome, unit, time, extra, may_be_missing=()):
 def _panel_fit(frame, outcome, unit, time, exog: pd.DataFrame, cluster):
     from linearmodels import PanelOLS
 
-    index = pd.MultiIndex.from_arrays([frame[unit].to_numpy(), frame[time].to_numpy()], names=[unit, time])
+    index = pd.MultiIndex.from_arrays([frame[unit], frame[time]], names=[unit, time])
     y = pd.Series(frame[outcome].to_numpy(dtype=float), index=index, name=outcome)
     exog = exog.set_axis(index, axis=0)
     model = PanelOLS(y, exog, entity_effects=True, time_effects=True, drop_absorbed=False)
