@@ -176,7 +176,6 @@ def did(data: pd.DataFrame, outcome: str, treated: str, post: str, cluster: str 
     >>> panel = kit.data.load("schools_panel", n_schools=300, years=range(2006, 2010))
     >>> panel["post"] = panel["year"] >= 2008
     >>> result = did(panel, "attainment", "programme", "post", cluster="school_id")
-    >>> result[["estimate", "ci_low", "ci_high", "n", "n_clusters"]]  # doctest: +SKIP
     >>> int(result["n"].iloc[0]), int(result["n_clusters"].iloc[0])
     (1200, 300)
     """
@@ -217,7 +216,9 @@ def did(data: pd.DataFrame, outcome: str, treated: str, post: str, cluster: str 
     if cells[2] == 0:
         raise InputError(
             f"The treated group has no rows before the policy ({post!r} = 0), so its change cannot be measured. "
-            "Include years before the policy started, or check how the 'post' column was made."
+            "Include years before the policy started, or check how the 'post' column was made. If "
+            f"{treated!r} is 1 only after the start (like 'treated_post'), give the column that marks the "
+            "treated group in every year instead."
         )
     if cells[3] == 0:
         raise InputError(f"The treated group has no rows after the policy ({post!r} = 1). Include later years.")

@@ -114,6 +114,7 @@ def test_before_after_is_difference_of_means_for_treated():
     (lambda d: d.assign(post=np.where(d.post == 1, 2010, 2007)), InputError, "only 0 and 1"),
     (lambda d: d.assign(treated=1), InputError, "only one group"),
     (lambda d: d[~((d.treated == 1) & (d.post == 0))], InputError, "no rows before the policy"),
+    (lambda d: d.assign(treated=d.treated * d.post), InputError, "1 only after the start"),
     (lambda d: d[~((d.treated == 0) & (d.post == 1))], InputError, "comparison group has no rows after"),
     (lambda d: d.assign(y=np.nan), EmptyDataError, "missing values"),
     (lambda d: d.assign(unit=1), InputError, "at least 2 clusters"),
