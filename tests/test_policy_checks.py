@@ -171,3 +171,14 @@ def test_08_q5_real_instead_of_random_and_q6_counting_schools():
     assert by_schools != round(float(by_pupils), 3)
     assert "3 decimal places" in first_hint(run_check(s, "q6", {"polarised_share": by_schools}))
     assert "Count pupils" in first_hint(run_check(s, "q6", {"polarised_share": int(by_pupils * 1000)}))
+
+
+def test_08_q4_correlating_the_wrong_index():
+    s = spec(NB08)
+    schools = kit.data.load("schools_panel")
+    la = segregation.indices(schools[schools["year"] == 2014], "disadvantaged", "pupils", by="local_authority")
+    right = round(float(la["isolation"].corr(la["group_share"])), 2)
+    assert run_check(s, "q4", {"corr_isolation_share": right}).all_passed
+    wrong = round(float(la["dissimilarity"].corr(la["group_share"])), 2)
+    assert "slopes upwards" in first_hint(run_check(s, "q4", {"corr_isolation_share": wrong}))
+    assert "not answered yet" in run_check(s, "q4", {"corr_isolation_share": ...}).message
