@@ -292,8 +292,23 @@ def find_duplicates(records: pd.DataFrame, threshold: float = THRESHOLD, *, wind
             verdict = _judge(p, i, j, float(threshold))
             if verdict:
                 accepted.append((min(i, j), max(i, j), *verdict))
-        for i, j, reason, score in sorted(accepted):
+        # Strongest matches first; a near match may not join two groups that together would hold two
+        # different DOIs or years more than one apart (so A~B and B~C cannot chain two studies together).
+        members: dict[int, list[int]] = {}
+        for i in range(n):
+            members.setdefault(union.find(i), []).append(i)
+        for i, j, reason, score in sorted(accepted, key=lambda e: (-e[3], e[0], e[1])):
+            ri, rj = union.find(i), union.find(j)
+            if ri == rj:
+                continue
+            both = members[ri] + members[rj]
+            dois = {p.doi[k] for k in both if p.doi[k]}
+            years = [p.year[k] for k in both if p.year[k] >= 0]
+            if len(dois) > 1 or (years and max(years) - min(years) > 1):
+                continue
             link(i, j, reason, score)
+            root = union.find(i)
+            members[root] = both
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
