@@ -362,3 +362,27 @@ def test_import_changes_no_matplotlib_state():
 
     importlib.reload(kn)
     assert matplotlib.get_backend() == before
+
+
+@pytest.mark.slow
+def test_every_drawing_shows_inline_in_jupyter(tmp_path):
+    """Regression: after a first figure made inside plt.rc_context, Jupyter stopped showing figures."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import kit.network, networkx as nx\nG = nx.path_graph(4)\nax = kit.network.draw(G)"),
+                nbformat.v4.new_code_cell("ax = kit.network.draw(G)")]
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the real inline backend
+    saved = os.environ.copy()
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    shown = [sum("image/png" in o.get("data", {}) for o in c.outputs) for c in nb.cells]
+    assert shown == [1, 1]

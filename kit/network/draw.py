@@ -63,6 +63,20 @@ def layout(G: nx.Graph, method: str = "auto", seed: int = 1) -> dict:
     return {n: out[n] for n in G}
 
 
+def _activate_backend() -> None:
+    """Load matplotlib's chosen backend outside any ``rc_context``.
+
+    If the first figure of a Jupyter session is made inside ``plt.rc_context`` (as
+    ``kit.plotting.figure`` does), leaving the context resets interactive mode and later figures
+    are no longer shown inline. Loading the already-chosen backend first avoids that; it changes
+    nothing else.
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    plt.switch_backend(matplotlib.get_backend())
+
+
 def _values(G: nx.Graph, by, what: str) -> tuple[list, str]:
     """Values per node from an attribute, a node_measures column, or a mapping; and a name for the legend."""
     nodes = list(G)
@@ -173,6 +187,7 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
     """
     from kit.plotting import PALETTE, figure
 
+    _activate_backend()
     if not isinstance(G, nx.Graph):
         raise InputError(f"Expected a network (from kit.network.from_edges) but got {type(G).__name__}.")
     nodes = list(G)
