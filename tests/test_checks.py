@@ -99,7 +99,14 @@ def test_committed_checks_of_notebook_00_give_hints_for_typical_mistakes():
     spec = json.loads((ROOT / "exercises" / "checks" / "00-getting-started.json").read_text())
     # counted every row instead of 2014 only
     assert "2014" in run_check(spec, "q1", {"n_2014": 200_000}).message
+    # "2014" in quotation marks keeps no rows; .shape gives two numbers
+    assert "without quotation marks" in run_check(spec, "q1", {"n_2014": 0}).message
+    assert "one whole number" in run_check(spec, "q1", {"n_2014": (20_000, 12)}).message
     assert "not answered yet" in run_check(spec, "q2", {"mean_2014": ...}).message
-    # the median instead of the mean is still in range, so the first check passes and the hidden one decides
-    assert run_check(spec, "q2", {"mean_2014": 51.0}).passed == [True]
-    assert "around 50" in run_check(spec, "q2", {"mean_2014": 5100.0}).message
+    schools = pd.DataFrame({"attainment": [47.6]})  # stands in for the panel: its all-years mean is 47.6
+    # a wrong number that is still in range passes the visible checks, and the hidden one decides
+    assert run_check(spec, "q2", {"mean_2014": 51.0, "schools": schools}).passed == [True, True, True]
+    assert "around 50" in run_check(spec, "q2", {"mean_2014": 5100.0, "schools": schools}).message
+    # not rounded; the mean of all ten years instead of 2014
+    assert "one decimal place" in run_check(spec, "q2", {"mean_2014": 49.49854, "schools": schools}).message
+    assert "all ten years" in run_check(spec, "q2", {"mean_2014": 47.6, "schools": schools}).message
