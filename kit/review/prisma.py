@@ -79,7 +79,7 @@ def prisma_counts(identified, duplicates_removed=0, excluded_screening=0, *, not
     [13, 10, 8]
     """
     if isinstance(identified, pd.DataFrame):
-        sources = identified["source"].value_counts(sort=False).to_dict() if "source" in identified else {}
+        sources = identified["source"].value_counts().to_dict() if "source" in identified else {}
         total = len(identified)
     elif isinstance(identified, dict):
         sources = {str(k): _count(v, f"identified[{k!r}]") for k, v in identified.items()}

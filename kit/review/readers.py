@@ -214,8 +214,10 @@ def _read_bibtex(text: str, problems: list) -> list[dict]:
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
     with _quiet("bibtexparser"):
-        library = bibtexparser.parse_string(text)
+        library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     records = []
     for block in library.blocks:
         entry = None
