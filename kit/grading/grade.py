@@ -161,6 +161,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     state = State(out)
     lock = state.lock()
     try:
+        explicit = isolate is not None
         isolate = isolation_available() if isolate is None else isolate
         digest = master_hash(master_path)
         hide = {master_path.parent.resolve(), out.resolve(), Path(submissions).resolve()
@@ -172,8 +173,10 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
 
         needed = [Path(os.__file__).resolve(), repo_root() / "kit", Path(sys.executable).resolve()]
         hide = sorted(str(h) for h in hide if not any(n.is_relative_to(h) for n in needed))
+        # On a Dask cluster each worker probes its own machine for namespaces (isolate=None).
         limits = {"cell_timeout": float(timeout), "notebook_timeout": float(notebook_timeout or timeout * 10),
-                  "memory_mb": int(memory_mb), "output_mb": float(output_mb), "isolate": isolate, "hide": hide}
+                  "memory_mb": int(memory_mb), "output_mb": float(output_mb),
+                  "isolate": None if scheduler and not explicit else isolate, "hide": hide}
         keys = [f"{s.sha256[:24]}-{digest[:12]}" for s in subs]
         done: dict[str, dict] = {}
         if not regrade:
