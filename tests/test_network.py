@@ -322,6 +322,16 @@ def test_draw_sixty_schools_without_overlapping_labels():
         plt.close(fig)
 
 
+def test_size_range_gives_waves_one_scale():
+    G = nx.star_graph(3)
+    small = kn.draw(G, size_by="degree", size_range=(0, 30))
+    big = kn.draw(G, size_by="degree")
+    circles = [ax.collections[1].get_sizes() for ax in (small, big)]  # after the edges' LineCollection
+    assert max(circles[0]) < max(circles[1]) == 900
+    assert any("0 to 30" in t.get_text() for t in small.texts)
+    plt.close("all")
+
+
 def test_draw_refuses_what_it_cannot_show():
     G = nx.path_graph(12)
     nx.set_node_attributes(G, {n: f"g{n}" for n in G}, "many")

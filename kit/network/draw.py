@@ -139,7 +139,7 @@ def _repel(anchor: np.ndarray, half_w: np.ndarray, half_h: float, radius: np.nda
 
 def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = True, pos: dict | None = None,
          highlight=None, title: str | None = None, ax=None, seed: int = 1, width: float = 11, height: float = 9,
-         font_size: int = 9):
+         font_size: int = 9, size_range: tuple[float, float] | None = None):
     """Draw a network: circle size by a measure, colour by a group, labels that do not overlap.
 
     Parameters
@@ -160,6 +160,9 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
     title : str, optional
     ax : matplotlib Axes, optional
         Draw into an existing Axes (which then should span the figure's 0-1 square).
+    size_range : (low, high), optional
+        The values drawn as the smallest and largest circles. By default the smallest and largest
+        in this network; give the same range to pictures of several waves so sizes compare.
 
     Returns
     -------
@@ -214,8 +217,9 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
         if np.isnan(v).all():
             raise InputError(f"size_by={size_name!r} holds no numbers; size circles by a measure such as 'degree'.")
         v = np.nan_to_num(v, nan=np.nanmin(v))
-        lo, hi = v.min(), v.max()
-        sizes = 80 + 820 * ((v - lo) / (hi - lo) if hi > lo else np.full(len(v), 0.3))
+        lo, hi = (v.min(), v.max()) if size_range is None else (float(size_range[0]), float(size_range[1]))
+        sizes = 80 + 820 * (np.clip((v - lo) / (hi - lo), 0, 1) if hi > lo else np.full(len(v), 0.3))
+        size_name = f"{size_name} ({lo:g} to {hi:g})"
 
     # colours
     colours = [PALETTE[0]] * len(nodes)
