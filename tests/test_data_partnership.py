@@ -82,5 +82,9 @@ def test_programme_scale():
     assert set(ties["source"]) | set(ties["target"]) <= set(schools["school_id"])
     assert not ties.duplicated().any() and (ties["source"] != ties["target"]).all()
     assert ties.attrs["networks"] == schools["network"].nunique()
+    named = ties["target"].value_counts()
+    hubs = ties.attrs["hubs"]
+    assert len(hubs) >= ties.attrs["networks"]
+    assert named.reindex(hubs).mean() > 2 * named.drop(hubs, errors="ignore").mean()  # the hubs really draw ties
     with pytest.raises(InputError):
         kit.data.load("programme_network", n_schools=5)

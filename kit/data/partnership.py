@@ -270,10 +270,11 @@ def _programme(seed: int, n_schools: int, pupils_target: int) -> tuple[pd.DataFr
     pupils = np.round(pupils * pupils_target / pupils.sum()).astype(int)
     ids = np.array([f"P{i + 1:04d}" for i in range(n_schools)])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    src, dst = [], []
+    src, dst, hub_ids = [], [], []
     for net, (start, size) in enumerate(zip(starts, sizes)):
         members = np.arange(start, start + size)
         hubs = rng.choice(members, max(1, size // 6), replace=False)
+        hub_ids += [str(ids[h]) for h in sorted(hubs)]
         weight = np.ones(size)
         weight[np.isin(members, hubs)] = 6.0
         for i in members:
@@ -297,6 +298,7 @@ def _programme(seed: int, n_schools: int, pupils_target: int) -> tuple[pd.DataFr
         "phase": np.where(secondary, "secondary", "primary"),
         "pupils": pupils,
     })
+    ties.attrs["hubs"] = hub_ids
     return schools, ties
 
 
@@ -341,11 +343,14 @@ def build_programme_schools(seed: int = 2024, n_schools: int = 1500, pupils: int
 def build_programme_network(seed: int = 2024, n_schools: int = 1500, pupils: int = 650_000) -> pd.DataFrame:
     """The programme's advice ties; the schools are ``programme_schools`` with the same options.
 
+    Known truth (``frame.attrs``): ``hubs`` (one or two schools per network that the others are six
+    times as likely to name), ``networks``, ``n_schools`` and ``pupils_total``.
+
     >>> ties = build_programme_network(n_schools=100, pupils=40_000)
     >>> bool((ties["source"] != ties["target"]).all()), bool(ties.duplicated().any())
     (True, False)
     """
     schools, ties = _programme(seed, n_schools, pupils)
     ties.attrs.update(n_schools=n_schools, pupils_total=int(schools["pupils"].sum()),
-                      networks=int(schools["network"].nunique()))
+                      networks=int(schools["network"].nunique()))  # and "hubs": the schools others favour
     return ties
