@@ -51,6 +51,11 @@ def test_04_q1_total_instead_of_mean(pupils):
     assert "near 100" in first_hint(wrong)
     wrong = run_check(s, "q1", {**right, "median_score": right["mean_score"]})
     assert ".median()" in first_hint(wrong)
+    # not rounded; the autumn test instead of the summer one (the mean is now checked exactly)
+    unrounded = {"mean_score": pupils["score"].mean(), "median_score": pupils["score"].median()}
+    assert "one decimal place" in first_hint(run_check(s, "q1", unrounded))
+    autumn = {"mean_score": round(pupils["prior_score"].mean(), 1), "median_score": right["median_score"]}
+    assert "not prior_score" in first_hint(run_check(s, "q1", autumn))
 
 
 def test_04_q2_gap_the_wrong_way_round_or_unrounded(pupils):
@@ -67,8 +72,12 @@ def test_04_q3_max_instead_of_idxmax(pupils):
     la_gaps = by_la[False] - by_la[True]
     assert run_check(s, "q3", {"la_gaps": la_gaps, "largest_gap_la": la_gaps.idxmax()}).all_passed
     result = run_check(s, "q3", {"la_gaps": la_gaps, "largest_gap_la": la_gaps.max()})
-    assert result.passed == [True, False] and "idxmax" in first_hint(result)
-    assert "by_la[False] - by_la[True]" in first_hint(run_check(s, "q3", {"la_gaps": -la_gaps, "largest_gap_la": "x"}))
+    assert result.passed == [True, True, False] and "idxmax" in first_hint(result)
+    reversed_gaps = run_check(s, "q3", {"la_gaps": -la_gaps, "largest_gap_la": "x"})
+    assert "others (the False column) minus disadvantaged" in first_hint(reversed_gaps)
+    # sorting or rounding la_gaps is not a mistake
+    tidied = la_gaps.round(2).sort_values(ascending=False)
+    assert run_check(s, "q3", {"la_gaps": tidied, "largest_gap_la": la_gaps.idxmax()}).all_passed
 
 
 def test_04_q4_not_squared_or_wrong_mean(pupils):
@@ -82,6 +91,8 @@ def test_04_q4_not_squared_or_wrong_mean(pupils):
     assert "Square the pieces" in first_hint(run_check(s, "q4", {"share_within": not_squared}))
     la_instead = round(((score - la_mean) ** 2).sum() / total_ss, 3)
     assert "not la_mean" in first_hint(run_check(s, "q4", {"share_within": la_instead}))
+    unrounded = ((score - school_mean) ** 2).sum() / total_ss
+    assert "round to 3" in first_hint(run_check(s, "q4", {"share_within": unrounded}))
 
 
 def test_04_q5_pupil_level_correlation_instead_of_schools(pupils):
