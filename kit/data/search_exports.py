@@ -198,7 +198,10 @@ TWIN_KINDS = ["part 2 of a series", "same title, other authors and year", "one w
                 "typing slips, and look-alike records of different studies that must not be merged.",
     teaches="Measuring deduplication: precision and recall against known duplicates; why blocking makes it fast.",
     source="Synthetic (kit.data.search_exports), modelled on exports from ERIC, BEI, Scopus and Web of Science.",
-    columns=STANDARD + [
+    columns=STANDARD[:7] + [
+        Column("doi", "Digital Object Identifier as the database exported it: some copies give it as a "
+                      "https://doi.org/ link or in capitals ('' if none)", "", ""),
+        STANDARD[8],
         Column("true_group", "The study the record really is (records with the same value are duplicates)", "",
                "W00001, W00002, ..."),
         Column("variant", "How the record was made: 'original', a kind of copy, or a kind of look-alike study", "",
