@@ -419,3 +419,29 @@ def test_prisma_diagram_shows_every_count():
     plt.close(fig)
     with pytest.raises(InputError, match="prisma_counts"):
         review.prisma_diagram(pd.DataFrame({"a": [1]}))
+
+
+# --- the benchmark script ------------------------------------------------------------------------
+def _benchmark():
+    import importlib.util
+
+    from tests.notebooks import ROOT
+
+    spec = importlib.util.spec_from_file_location("dedup_benchmark", ROOT / "benchmarks" / "dedup.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_removal_scores_by_hand():
+    bench = _benchmark()
+    records = pd.DataFrame({"true_group": ["a", "a", "a", "b", "c"]})
+    # Removing one copy of 'a' (right), and the only record of 'c' (wrong: a study is lost).
+    scores = bench.removal_scores(records, [False, True, False, False, True])
+    assert scores["removal_precision"] == 0.5 and scores["removal_recall"] == 0.5 and scores["surplus"] == 2
+
+
+def test_benchmark_runs_small(capsys):
+    assert _benchmark().main(["--n", "300", "--big", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "kit.review.find_duplicates" in out and "exact match only" in out and "ASReview" in out
