@@ -359,6 +359,8 @@ def test_deduplicate_keeps_order_and_reports():
     unique = review.deduplicate(records)
     assert unique["record_id"].tolist() == [2, 3]  # the truncated copy goes, the full text stays
     assert unique.attrs["removed"] == 1 and unique.attrs["duplicates"]["reason"].tolist() == ["truncated copy", "kept"]
+    # attrs hold plain numbers only, so the result can be merged and concatenated (pandas compares attrs).
+    assert len(unique.merge(unique[["record_id"]], on="record_id")) == 2 and len(pd.concat([unique, unique])) == 4
 
 
 # --- screening and themes ------------------------------------------------------------------------

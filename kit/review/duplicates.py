@@ -337,12 +337,32 @@ def find_duplicates(records: pd.DataFrame, threshold: float = THRESHOLD, *, wind
     return out
 
 
+class _AttrsTable(pd.DataFrame):
+    """A DataFrame kept in another table's ``attrs``: ``==`` with a DataFrame gives one True/False.
+
+    pandas checks ``left.attrs == right.attrs`` when it merges or concatenates tables; with a plain
+    DataFrame inside, that comparison raises "The truth value of a DataFrame is ambiguous".
+    """
+
+    @property
+    def _constructor(self):
+        return _AttrsTable
+
+    def __eq__(self, other):
+        if isinstance(other, pd.DataFrame):
+            return self.equals(other)
+        return super().__eq__(other)
+
+    __hash__ = None
+
+
 def deduplicate(records: pd.DataFrame, threshold: float = THRESHOLD, **options) -> pd.DataFrame:
     """The records with duplicates removed: one record (the most complete) kept from each group.
 
     Takes the same options as :func:`find_duplicates`. The removed records and why are in
     ``result.attrs["duplicates"]`` (the :func:`find_duplicates` table) and the count in
-    ``result.attrs["removed"]``.
+    ``result.attrs["removed"]``. (pandas compares ``attrs`` when tables are merged or
+    concatenated; the stored table compares as a whole, so that works.)
 
     Returns
     -------
@@ -360,6 +380,7 @@ def deduplicate(records: pd.DataFrame, threshold: float = THRESHOLD, **options) 
     drop = set(groups.loc[~groups["keep"].astype(bool), "record_id"].tolist())
     ids = records["record_id"] if "record_id" in records else pd.Series(records.index, index=records.index)
     kept = records[~ids.isin(drop)].copy()
-    kept.attrs["duplicates"] = groups
+    kept.attrs["duplicates"] = _AttrsTable(groups)
     kept.attrs["removed"] = len(drop)
+    kept.attrs["threshold"] = float(threshold)
     return kept
