@@ -24,7 +24,7 @@ from kit.execute import environment, run_notebook  # noqa: E402
 
 def timed(nb, cwd) -> float:
     start = time.perf_counter()
-    with environment(MPLBACKEND="agg", KIT_CHECK_STRICT="1", KIT_WORKSHOP_TEST="1"):
+    with environment(KIT_CHECK_STRICT="1", KIT_WORKSHOP_TEST="1"):
         run_notebook(nb, cwd=cwd, timeout=600)
     return time.perf_counter() - start
 

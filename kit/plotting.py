@@ -33,14 +33,25 @@ STYLE = {
 
 
 def figure(nrows: int = 1, ncols: int = 1, width: float = 9, height: float = 5.5, **kwargs):
-    """``plt.subplots`` with the kit's projector style and colour-blind-safe colour cycle."""
-    import matplotlib.pyplot as plt
-    from cycler import cycler
+    """``plt.subplots`` with the kit's projector style and colour-blind-safe colour cycle.
 
-    with plt.rc_context({**STYLE, "axes.prop_cycle": cycler(color=PALETTE)}):
-        fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    The style is applied to the new axes themselves (never through ``rc_context``, which, when it
+    is the first to touch pyplot, leaves the inline backend unset and hides later figures).
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    for ax in np.atleast_1d(axes).ravel():
+        ax.set_prop_cycle(color=PALETTE)
+        ax.tick_params(labelsize=STYLE["xtick.labelsize"])
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(True, alpha=STYLE["grid.alpha"])
+        ax.xaxis.label.set_size(STYLE["axes.labelsize"])
+        ax.yaxis.label.set_size(STYLE["axes.labelsize"])
+        ax.title.set_size(STYLE["axes.titlesize"])
     fig.set_layout_engine("constrained")
-    return fig, ax
+    return fig, axes
 
 
 def label(ax, x: str, y: str, title: str | None = None) -> None:

@@ -20,7 +20,7 @@ WORKSHOPS = notebooks("workshops")
 
 def _run(path, **env):
     nb = nbformat.read(path, as_version=4)
-    with environment(MPLBACKEND="agg", **env):
+    with environment(**env):
         run_notebook(nb, cwd=path.parent, timeout=CELL_TIMEOUT)
     return nb
 
