@@ -118,6 +118,7 @@ def test_05_q1_difference_reversed(trial):
     t, o = trial
     assert run_check(s, "q1", {"diff_points": round(t.mean() - o.mean(), 2)}).all_passed
     assert "should be positive" in first_hint(run_check(s, "q1", {"diff_points": round(o.mean() - t.mean(), 2)}))
+    assert "round to 2" in first_hint(run_check(s, "q1", {"diff_points": t.mean() - o.mean()}))
 
 
 def test_05_q2_divided_by_the_variance(trial):
@@ -126,9 +127,15 @@ def test_05_q2_divided_by_the_variance(trial):
     n1, n2 = len(t), len(o)
     pooled_var = ((n1 - 1) * t.var() + (n2 - 1) * o.var()) / (n1 + n2 - 2)
     diff = t.mean() - o.mean()
-    assert run_check(s, "q2", {"d_by_hand": round(diff / np.sqrt(pooled_var), 3)}).all_passed
-    assert "square root" in first_hint(run_check(s, "q2", {"d_by_hand": round(diff / pooled_var, 3)}))
-    assert "well below 1" in first_hint(run_check(s, "q2", {"d_by_hand": round(diff, 3)}))  # forgot to divide
+    sd_pooled = np.sqrt(pooled_var)
+    assert run_check(s, "q2", {"sd_pooled": sd_pooled, "d_by_hand": round(diff / sd_pooled, 3)}).all_passed
+    divided_by_variance = {"sd_pooled": pooled_var, "d_by_hand": round(diff / pooled_var, 3)}
+    assert "square root" in first_hint(run_check(s, "q2", divided_by_variance))
+    forgot_to_divide = {"sd_pooled": sd_pooled, "d_by_hand": round(diff, 3)}
+    assert "well below 1" in first_hint(run_check(s, "q2", forgot_to_divide))
+    # brackets of the formula lost: only the second variance is divided by (n1 + n2 - 2)
+    lost_brackets = np.sqrt((n1 - 1) * t.var() + (n2 - 1) * o.var() / (n1 + n2 - 2))
+    assert "square root" in first_hint(run_check(s, "q2", {"sd_pooled": lost_brackets, "d_by_hand": round(diff / lost_brackets, 3)}))
 
 
 def test_05_q3_whole_trial_instead_of_one_school(pupils, trial):
@@ -139,6 +146,9 @@ def test_05_q3_whole_trial_instead_of_one_school(pupils, trial):
     g_all = ks.hedges_g(*trial)
     wrong = round(g_all["ci_high"].iloc[0] - g_all["ci_low"].iloc[0], 2)
     assert "not of g_all" in first_hint(run_check(s, "q3", {"ci_width": wrong}))
+    # the columns subtracted instead of the numbers in them: a one-row Series, not a number
+    columns = round(g_one["ci_high"] - g_one["ci_low"], 2)
+    assert ".iloc[0]" in first_hint(run_check(s, "q3", {"ci_width": columns}))
 
 
 def test_05_q4_interval_ends_in_the_wrong_order(pupils, trial):
@@ -164,9 +174,13 @@ def test_05_q7_gain_the_wrong_way_round(pupils):
     s = spec(NB05)
     untutored = pupils[~pupils["tutoring"]]
     lowest = untutored[untutored["prior_score"] <= untutored["prior_score"].quantile(0.10)]
-    assert run_check(s, "q7", {"gain_lowest": round((lowest["score"] - lowest["prior_score"]).mean(), 2)}).all_passed
+    gain_all = round((untutored["score"] - untutored["prior_score"]).mean(), 2)
+    right = round((lowest["score"] - lowest["prior_score"]).mean(), 2)
+    assert run_check(s, "q7", {"gain_lowest": right, "gain_all": gain_all}).all_passed
     wrong = round((lowest["prior_score"] - lowest["score"]).mean(), 2)
-    assert "summer minus autumn" in first_hint(run_check(s, "q7", {"gain_lowest": wrong}))
+    assert "summer minus autumn" in first_hint(run_check(s, "q7", {"gain_lowest": wrong, "gain_all": gain_all}))
+    # all untutored pupils instead of the lowest tenth (their gain, 3.09, is also above 3)
+    assert "gain_all" in first_hint(run_check(s, "q7", {"gain_lowest": gain_all, "gain_all": gain_all}))
 
 
 def test_05_written_questions_are_left_to_the_tutor():
