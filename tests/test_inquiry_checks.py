@@ -37,9 +37,13 @@ def test_01_unanswered_questions_say_so(s01):
 def test_01_q1_stance_words_and_mix_ups(s01):
     msg = run_check(s01, "q1", {"stance_answers": {"A": "together", "B": "on", "C": "by", "D": "for"}}).message
     assert "one of the four stance words" in msg
-    # 'with' and 'by' confused: the second hint, about agenda and who does the research
+    # lower-case keys, or a letter left out: say which letters the dictionary needs
+    msg = run_check(s01, "q1", {"stance_answers": {"a": "with", "b": "on", "c": "by", "d": "for"}}).message
+    assert 'capital "A", "B", "C" and "D"' in msg
+    assert 'capital "A"' in run_check(s01, "q1", {"stance_answers": {"A": "with", "B": "on", "C": "by"}}).message
+    # 'with' and 'by' confused: the last hint, about agenda and who does the research
     result = run_check(s01, "q1", {"stance_answers": {"A": "with", "B": "on", "C": "with", "D": "for"}})
-    assert result.passed == [True, False] and "whose agenda" in result.message
+    assert result.passed == [True, True, False] and "whose agenda" in result.message
     assert run_check(s01, "q1", {"stance_answers": {"A": "With ", "B": "on", "C": "by", "D": "FOR"}}).all_passed
 
 
@@ -47,6 +51,10 @@ def test_01_q2_vague_question_chosen(s01):
     result = run_check(s01, "q2", {"best_question": "a"})
     assert not result.all_passed and "which pupils" in result.message and "'c'" not in result.message
     assert run_check(s01, "q2", {"best_question": "c"}).all_passed
+    assert run_check(s01, "q2", {"best_question": " C"}).all_passed
+    # a letter with a full stop, or the whole question copied: the format hint first
+    for wrong in ("c.", "Which Year 9 pupils"):
+        assert "just one of the letters" in run_check(s01, "q2", {"best_question": wrong}).message
 
 
 def test_01_q3_gap_the_wrong_way_round(s01, survey):
@@ -54,7 +62,10 @@ def test_01_q3_gap_the_wrong_way_round(s01, survey):
     share = round(survey["joined_mid_phase"].mean(), 3)
     gap = round(others["attendance"].mean() - movers["attendance"].mean(), 1)
     result = run_check(s01, "q3", {"share_joined": share, "attendance_gap": -gap})
-    assert result.passed == [True, True, False, False] and "should be positive" in result.message
+    assert result.passed == [True, True, True, False, False] and "should be positive" in result.message
+    # a column of differences instead of one number: not told it is "the wrong way round"
+    result = run_check(s01, "q3", {"share_joined": share, "attendance_gap": others["attendance"] - movers["attendance"].mean()})
+    assert "should be one number" in result.message and "wrong way round" not in result.message
     # a count instead of a proportion
     result = run_check(s01, "q3", {"share_joined": int(survey["joined_mid_phase"].sum()), "attendance_gap": gap})
     assert "between 0 and 1" in result.message
@@ -75,6 +86,10 @@ def _draft():
 def test_01_q4_sentences_instead_of_part_names(s01):
     draft = _draft()
     assert not run_check(s01, "q4", {"draft_missing": draft.problems()}).all_passed
+    assert "not a new, empty EnquiryPlan()" in run_check(s01, "q4", {"draft_missing": EnquiryPlan().missing_parts()}).message
+    # the method itself (no brackets), or the list as one piece of text
+    for wrong in (draft.missing_parts, str(draft.missing_parts())):
+        assert "brackets at the end" in run_check(s01, "q4", {"draft_missing": wrong}).message
     assert run_check(s01, "q4", {"draft_missing": draft.missing_parts()}).all_passed
 
 
