@@ -59,7 +59,7 @@ def test_all_questions_and_unanswered(spec):
 
 
 def test_q1_broken_line(spec):
-    assert run_check(spec, "q1", {"broken_line": 9}).all_passed  # the record without a title starts on line 9
+    assert run_check(spec, "q1", {"broken_line": 10}).all_passed  # the record without a title starts on line 10
     assert "table of problems" in first_hint(run_check(spec, "q1", {"broken_line": 1}))
 
 
