@@ -275,11 +275,13 @@ def app(show: bool = True):
                                              widgets.HTML("<small>Synthetic data shaped like English school results "
                                                           "(kit.data 'schools_panel'); each school gives two averages, "
                                                           "one per group of pupils.</small>")], cls="kit-eq-results")
-    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
     status.info("Loading the schools data (a few seconds)...")
+    if not (test_mode() or not show):  # once the page is on screen (see when_shown)
+        from kit.workshop.impact_evaluator import when_shown
+
+        when_shown(status.widget, load)
+    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
     if test_mode() or not show:
         load()
-    else:
-        threading.Timer(0.3, load).start()
     return {"page": page, "area": area, "group": group, "year": year, "summary": summary, "picture": picture,
             "status": status, "state": state, "update": update, "load": load}

@@ -22,7 +22,8 @@ import ipywidgets as widgets
 
 from kit.workshop import components as C
 
-__all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SELECTION", "YEARS", "START", "simulate", "estimates", "chart_png", "app"]
+__all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SELECTION", "YEARS", "START", "simulate", "estimates", "chart_png",
+           "when_shown", "app"]
 
 APP = "impact-evaluator"
 TITLE = "Impact evaluator"
@@ -165,6 +166,37 @@ def chart_png(panel, table) -> bytes:
     return buf.getvalue()
 
 
+def when_shown(widget, fn, fallback: float = 20.0) -> None:
+    """Run ``fn`` (on a thread) when ``widget`` first appears on a page (or after ``fallback`` seconds).
+
+    Changes made before the browser has connected to the kernel never reach the page (Voila sends
+    the widgets' state once), so slow first results wait for the first view of the widget
+    (ipywidgets' ``_view_count``). If the fallback ran before the page connected, the first view
+    runs ``fn`` again, so the page always gets the result. ``fn`` must be safe to repeat.
+    """
+    lock = threading.Lock()
+    ran = threading.Event()
+
+    def run():
+        with lock:
+            fn()
+            ran.set()
+
+    def on_views(change):
+        if (change["new"] or 0) > 0 and not (change["old"] or 0):
+            threading.Thread(target=run, name="kit-first-result", daemon=True).start()
+
+    def late():
+        if not ran.is_set() and not lock.locked():
+            run()
+
+    widget._view_count = 0
+    widget.observe(on_views, names="_view_count")
+    timer = threading.Timer(fallback, late)
+    timer.daemon = True
+    timer.start()
+
+
 def _verdict(table) -> str:
     truth = table.attrs["true_effect"]
     close = table[table["bias"].abs() <= max(0.5, 0.25 * abs(truth))]["method"].tolist()
@@ -235,11 +267,11 @@ def app(show: bool = True):
         again, status.widget,
     ], cls="kit-ie-controls")
     results = C.panel("Four ways to judge it", [verdict, picture, table_html], cls="kit-ie-results")
-    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
     status.info("Working out the first result...")
+    if not (test_mode() or not show):  # once the page is on screen: statsmodels and matplotlib load then
+        when_shown(status.widget, update)
+    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
     if test_mode() or not show:
         update()
-    else:  # after the page is on screen: statsmodels and matplotlib load in the background
-        threading.Timer(0.3, update).start()
     return {"page": page, "effect": effect, "selection": selection, "trend": trend, "size": size, "again": new_sample,
             "verdict": verdict, "table": table_html, "picture": picture, "status": status, "state": state, "update": update}
