@@ -95,6 +95,15 @@ def test_ris_reads_good_records_and_reports_broken_ones_by_line(tmp_path):
     assert "problem(s)" in review.import_report(table)
 
 
+def test_ris_record_counters_are_not_problems(tmp_path):
+    import rispy
+
+    text = rispy.dumps([{"type_of_reference": "JOUR", "title": "One"}, {"type_of_reference": "JOUR", "title": "Two"}])
+    assert text.startswith("1.")  # rispy, like some reference managers, numbers the records
+    table = review.read_export(write(tmp_path, "numbered.ris", text))
+    assert table["title"].tolist() == ["One", "Two"] and review.import_problems(table).empty
+
+
 def test_ris_problems_can_be_raised_together(tmp_path):
     with pytest.raises(review.ExportProblemError, match="line 10"):
         review.read_export(write(tmp_path, "search.ris", RIS), problems="raise")

@@ -78,6 +78,7 @@ def _join_authors(value) -> str:
 
 
 # --- RIS --------------------------------------------------------------------------------------------
+_COUNTER = re.compile(r"^\s*\d+\.?\s*$")
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 _RIS_NEARLY = re.compile(r"^([A-Z][A-Z0-9])\s{0,3}-\s")
 
@@ -121,7 +122,7 @@ def _read_ris(text: str, problems: list) -> list[dict]:
             close(end_found=True)
             continue
         if start is None:
-            if line.strip():
+            if line.strip() and not _COUNTER.match(line):  # "12." counters between records are normal
                 problems.append({"line": number, "problem": f"text outside any record: {line.strip()[:40]!r}",
                                  "action": "ignored"})
             continue
