@@ -160,7 +160,12 @@ def test_02_q3_same_coder_twice_or_plain_agreement(s02, excerpts):
     assert "compared with themself" in run_check(s02, "q3", {"kappa": round(same_coder, 2)}).message
     plain = round((excerpts["coder_1"] == excerpts["coder_2"]).mean(), 2)
     result = run_check(s02, "q3", {"kappa": plain})
-    assert result.passed == [True, False] and "lower than the plain agreement" in result.message
+    assert result.passed == [True, True, False] and "lower than the plain agreement" in result.message
+    # the whole one-row table, or its estimate column: told to take one number out, not "compared with themself"
+    table = reliability.cohen_kappa(excerpts["coder_1"], excerpts["coder_2"])
+    for wrong in (table, table["estimate"].round(2)):
+        msg = run_check(s02, "q3", {"kappa": wrong}).message
+        assert ".iloc[0]" in msg and "themself" not in msg
     right = reliability.cohen_kappa(excerpts["coder_1"], excerpts["coder_2"])["estimate"].iloc[0]
     assert run_check(s02, "q3", {"kappa": round(right, 2)}).all_passed
 
@@ -172,7 +177,11 @@ def test_02_q4_dropping_rows_or_lowercasing_everything(s02):
     assert "Keep all 300 excerpts" in run_check(s02, "q4", {"fixed": dropped}).message
     lowered = messy.assign(coder_2=messy["coder_2"].str.lower())
     result = run_check(s02, "q4", {"fixed": lowered})
-    assert result.passed == [True, False] and "spelt exactly" in result.message
+    assert result.passed == [True, True, False] and "spelt exactly" in result.message
+    # only the corrected column kept, or .replace() run without storing its result
+    column = messy["coder_2"].replace({wrong: "Mobility"})
+    assert "whole table" in run_check(s02, "q4", {"fixed": column}).message
+    assert "store it back" in run_check(s02, "q4", {"fixed": messy.copy()}).message
     right = messy.assign(coder_2=messy["coder_2"].replace({wrong: "Mobility"}))
     assert run_check(s02, "q4", {"fixed": right}).all_passed
 
@@ -192,7 +201,10 @@ def test_02_q7_forgot_to_reverse(s02):
     with pytest.warns(UserWarning):
         raw = reliability.cronbach_alpha(survey[survey.attrs["scale_items"]])["estimate"].iloc[0]
     result = run_check(s02, "q7", {"alpha_belonging": round(raw, 2)})
-    assert result.passed == [False, False] and "reverse-score belong_3" in result.message
+    assert result.passed == [True, False, False] and "reverse-score belong_3" in result.message
+    table = reliability.cronbach_alpha(reliability.reverse_score(survey[survey.attrs["scale_items"]],
+                                                                 survey.attrs["reverse_keyed"], low=1, high=5))
+    assert "one number" in run_check(s02, "q7", {"alpha_belonging": table}).message
 
 
 def test_02_q8_gap_the_wrong_way_round(s02):
@@ -206,3 +218,6 @@ def test_02_q8_gap_the_wrong_way_round(s02):
     others = survey.loc[~survey["joined_mid_phase"], "belonging"].mean()
     assert "should be positive" in run_check(s02, "q8", {"belonging_gap": round(joiners - others, 2)}).message
     assert run_check(s02, "q8", {"belonging_gap": round(others - joiners, 2)}).all_passed
+    # both groups' means (a groupby result) instead of their difference: not "the wrong way round"
+    msg = run_check(s02, "q8", {"belonging_gap": survey.groupby("joined_mid_phase")["belonging"].mean()}).message
+    assert "one number" in msg and "wrong way round" not in msg
