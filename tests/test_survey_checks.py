@@ -46,6 +46,13 @@ def test_11_unanswered_says_so(nb11):
 
 def test_11_q1_counting_missing_answers_too(nb11):
     _says(run_check(nb11, "q1", {"n_impossible": 16}), "Did you count the missing ones too?")
+    # counted per column (one .sum()), or .sum().sum() applied before the "or": one whole number, please
+    raw = kit.data.load("partnership_survey", raw=True)
+    items = [c for c in raw.columns if c[:-1] in ("trust", "goals", "part")]
+    for wrong in (((raw[items] < 1) | (raw[items] > 5)).sum(), (raw[items] < 1) | (raw[items] > 5).sum().sum()):
+        result = run_check(nb11, "q1", {"n_impossible": wrong})
+        _says(result, "one whole number")
+        assert "missing ones" not in result.message
     assert run_check(nb11, "q1", {"n_impossible": 6}).all_passed
 
 
@@ -53,6 +60,7 @@ def test_11_q2_reversing_with_five_minus_or_not_at_all(nb11, survey):
     for wrong in (5 - survey["trust3"], survey["trust3"]):
         _says(run_check(nb11, "q2", {"trust3_mean_keyed": round(wrong.mean(), 2)}), "6 - answer, not 5 - answer")
     assert run_check(nb11, "q2", {"trust3_mean_keyed": round((6 - survey["trust3"]).mean(), 2)}).all_passed
+    _says(run_check(nb11, "q2", {"trust3_mean_keyed": 6 - survey["trust3"]}), "one number")
 
 
 def test_11_q3_forgotten_reverse_items(nb11, survey):
@@ -71,6 +79,14 @@ def test_11_q3_misnamed_scales(nb11, survey):
     _says(run_check(nb11, "q3", {"reliability": rel, "alpha_trust": 0.81}), 'exactly "trust", "shared_goals"')
 
 
+def test_11_q3_alpha_left_as_a_column(nb11, survey):
+    _, rel = kit.survey.score_scales(survey, survey.attrs["scales"])
+    column = rel.loc[rel["scale"] == "trust", "alpha"]
+    result = run_check(nb11, "q3", {"reliability": rel, "alpha_trust": column})
+    _says(result, "one number")
+    assert "reverse-keyed" not in result.message
+
+
 def test_11_q4_highest_trio_or_whole_row(nb11, survey):
     scores = kit.survey.score_scales(survey, survey.attrs["scales"]).scores
     trios = kit.survey.aggregate(scores[scores["wave"] == 3], by="trio")
@@ -84,11 +100,16 @@ def test_11_q5_sign_and_cluster(nb11):
     _says(run_check(nb11, "q5", {"trust_change": -0.47, "stalled_cluster": "C4"}), "wave 3 minus wave 1")
     _says(run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": "C1"}), "ci_low is below 0")
     assert run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": "C4"}).all_passed
+    _says(run_check(nb11, "q5", {"trust_change": [0.47], "stalled_cluster": "C4"}), "one number")
+    _says(run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": ["C4", "C4", "C4"]}), "not a column of names")
 
 
 def test_11_q6_wrong_correlation(nb11):
     _says(run_check(nb11, "q6", {"r_degree_value": -0.65}), "so it is positive")
     _says(run_check(nb11, "q6", {"r_degree_value": 1.0}), 'schools["degree"].corr(schools["value"])')
+    import pandas as pd
+    table = pd.DataFrame({"degree": [1.0, 0.65], "value": [0.65, 1.0]}, index=["degree", "value"])
+    _says(run_check(nb11, "q6", {"r_degree_value": table}), "rather than the whole table")
 
 
 def test_11_q7_is_written(nb11):
