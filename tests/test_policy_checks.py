@@ -50,6 +50,9 @@ def test_07_q1_forgetting_treated(unis):
     everyone = policy.before_after(unis, "log_publications", "post")
     hint = first_hint(run_check(s, "q1", {"naive_change": round(float(everyone["estimate"].iloc[0]), 2)}))
     assert "treated=" in hint
+    # A column instead of one number, and an unrounded number, each get their own hint.
+    assert ".iloc[0]" in first_hint(run_check(s, "q1", {"naive_change": right["estimate"]}))
+    assert "not rounded" in first_hint(run_check(s, "q1", {"naive_change": float(right["estimate"].iloc[0])}))
 
 
 def test_07_q2_before_after_or_reversed_did(unis):
@@ -58,6 +61,7 @@ def test_07_q2_before_after_or_reversed_did(unis):
     treated_change = m.loc[(True, True)] - m.loc[(True, False)]
     comparison_change = m.loc[(False, True)] - m.loc[(False, False)]
     assert run_check(s, "q2", {"did_by_hand": treated_change - comparison_change}).all_passed
+    assert run_check(s, "q2", {"did_by_hand": round(treated_change - comparison_change, 2)}).all_passed  # rounding is fine
     assert "Subtract the comparison group's change" in first_hint(run_check(s, "q2", {"did_by_hand": treated_change}))
     assert "order" in first_hint(run_check(s, "q2", {"did_by_hand": comparison_change - treated_change}))
 
@@ -68,6 +72,9 @@ def test_07_q3_without_clusters(unis):
     assert run_check(s, "q3", {"did_result": right}).all_passed
     unclustered = policy.did(unis, "log_publications", "treated", "post")
     assert "cluster=" in first_hint(run_check(s, "q3", {"did_result": unclustered}))
+    # Storing the estimate instead of the table: a plain hint, not a Python error.
+    number = run_check(s, "q3", {"did_result": float(right["estimate"].iloc[0])})
+    assert "whole table" in first_hint(number) and "raised an error" not in number.message
     counts = policy.did(unis, "publications", "treated", "post", cluster="institution_id")
     assert "log_publications as the outcome" in first_hint(run_check(s, "q3", {"did_result": counts}))
 
@@ -101,6 +108,7 @@ def test_07_q6_on_the_wrong_panel(unis):
     assert run_check(s, "q6", {"fe_trend_estimate": round(float(right["estimate"].iloc[0]), 2)}).all_passed
     wrong = policy.fixed_effects(unis, "log_publications", "treated_post", "institution_id", "year")
     assert "trend_1998" in first_hint(run_check(s, "q6", {"fe_trend_estimate": round(float(wrong["estimate"].iloc[0]), 2)}))
+    assert "one number" in first_hint(run_check(s, "q6", {"fe_trend_estimate": right["estimate"]}))
 
 
 def test_07_q7_ratio_upside_down():
