@@ -221,16 +221,24 @@ def test_06_q4_ratio_upside_down(pupils):
     naive = smf.ols("score ~ programme", data=pupils).fit()
     clustered = smf.ols("score ~ programme", data=pupils).fit(cov_type="cluster", cov_kwds={"groups": pupils["school_id"]})
     ratio = clustered.bse["programme[T.True]"] / naive.bse["programme[T.True]"]
-    assert run_check(s, "q4", {"se_ratio": round(ratio, 2)}).all_passed
-    assert "not the other way round" in first_hint(run_check(s, "q4", {"se_ratio": round(1 / ratio, 2)}))
+    assert run_check(s, "q4", {"clustered": clustered, "se_ratio": round(ratio, 2)}).all_passed
+    upside_down = {"clustered": clustered, "se_ratio": round(1 / ratio, 2)}
+    assert "not the other way round" in first_hint(run_check(s, "q4", upside_down))
+    # the full model fitted with clustered SEs, compared with the simple naive one (ratio below 1)
+    full = smf.ols(FORMULA, data=pupils).fit(cov_type="cluster", cov_kwds={"groups": pupils["school_id"]})
+    wrong_model = {"clustered": full, "se_ratio": round(full.bse["programme[T.True]"] / naive.bse["programme[T.True]"], 2)}
+    assert "same simple model" in first_hint(run_check(s, "q4", wrong_model))
 
 
 def test_06_q5_divided_by_within_only(pupils):
     s = spec(NB06)
     null = smf.mixedlm("score ~ 1", data=pupils, groups=pupils["school_id"]).fit()
     b, w = null.cov_re.iloc[0, 0], null.scale
-    assert run_check(s, "q5", {"icc_model": round(b / (b + w), 3)}).all_passed
-    assert "between_var + within_var" in first_hint(run_check(s, "q5", {"icc_model": round(b / w, 3)}))
+    given = {"between_var": b, "within_var": w}
+    assert run_check(s, "q5", {**given, "icc_model": round(b / (b + w), 3)}).all_passed
+    # b / w is also below 0.5 here, so it needs its own check
+    assert "between_var + within_var" in first_hint(run_check(s, "q5", {**given, "icc_model": round(b / w, 3)}))
+    assert "round to 3" in first_hint(run_check(s, "q5", {**given, "icc_model": b / (b + w)}))
     assert "not answered yet" in run_check(s, "q5", {"icc_model": ...}).message
     assert "written answer" in run_check(s, "q6", {}).message
 
