@@ -151,6 +151,11 @@ def test_12_q2_reversed_gap_and_before_after_of_all_schools(nb12, panel):
     _says(run_check(nb12, "q2", {"naive_gap": round(-gap, 2), "before_after": round(ba, 2)}), "members first")
     _says(run_check(nb12, "q2", {"naive_gap": round(gap, 2), "before_after": round(ba_all, 2)}), "member schools only")
     assert run_check(nb12, "q2", {"naive_gap": round(gap, 2), "before_after": round(ba, 2)}).all_passed
+    # the means of both groups (a groupby result) instead of their difference
+    by_group = after.groupby("member")["attainment"].mean().round(2)
+    result = run_check(nb12, "q2", {"naive_gap": by_group, "before_after": round(ba, 2)})
+    _says(result, "each be one number")
+    assert "members first" not in result.message
 
 
 def test_12_q3_matching_on_disadvantage_only(nb12, schools):
@@ -159,6 +164,13 @@ def test_12_q3_matching_on_disadvantage_only(nb12, schools):
     bal = kit.matching.balance(schools, "member", covariates, pairs, id="school_id")
     wrong = round(bal["smd_matched"].abs().max(), 2)
     _says(run_check(nb12, "q3", {"pairs": pairs, "max_smd_after": wrong}), "match on both covariates")
+    # forgetting .abs(): the largest SMD is then a negative number, which is not about the covariates
+    right = kit.matching.match(schools, "member", covariates, id="school_id")
+    smd = kit.matching.balance(schools, "member", covariates, right, id="school_id")["smd_matched"]
+    result = run_check(nb12, "q3", {"pairs": right, "max_smd_after": round(smd.max(), 2)})
+    _says(result, "use .abs() before .max()")
+    assert "both covariates" not in result.message
+    _says(run_check(nb12, "q3", {"pairs": right, "max_smd_after": smd.abs()}), "should be one number")
     few = pairs.iloc[:40]
     _says(run_check(nb12, "q3", {"pairs": few, "max_smd_after": 0.07}), "should have 60 rows")
 
@@ -174,6 +186,13 @@ def test_12_q4_did_on_the_whole_panel(nb12, panel, schools):
     est, ci = round(res["estimate"], 2), [round(res["ci_low"], 2), round(res["ci_high"], 2)]
     _says(run_check(nb12, "q4", {"did_estimate": est, "did_ci": ci[::-1]}), "[ci_low, ci_high]")
     assert run_check(nb12, "q4", {"did_estimate": est, "did_ci": ci}).all_passed
+    # the estimate left as a column; the interval without clustering by school
+    result = run_check(nb12, "q4", {"did_estimate": [est], "did_ci": ci})
+    _says(result, "should be one number")
+    assert "matched sample" not in result.message
+    plain = kit.policy.did(kit.matching.matched_sample(panel, pairs, "school_id"), "attainment", "member", "post").iloc[0]
+    _says(run_check(nb12, "q4", {"did_estimate": est, "did_ci": [round(plain["ci_low"], 2), round(plain["ci_high"], 2)]}),
+          'cluster="school_id"')
 
 
 def test_12_written_questions(nb12):
