@@ -103,7 +103,7 @@ def test_network_mapper_room_joins_at_once_and_facilitator_sees_every_answer(voi
     assert fac.evaluate("window.__xss") is None and pages[-1].evaluate("window.__xss") is None
     echo = pages[-1].locator(".kit-net-echo").inner_text()
     assert XSS_SCHOOL in echo and "<script>alert(1)</script>" in echo
-    wait_text(fac, ".kit-net-measures", "Most connected")
+    wait_text(fac, ".kit-net-details", "Most connected")
     fac.wait_for_function("() => { const i = document.querySelector('.kit-net-picture'); return i && i.src && i.naturalWidth > 100; }", timeout=30_000)
 
     # A participant corrects their answer: still 4 participants, the new tie appears.

@@ -58,6 +58,11 @@ def run(args) -> int:
     key = facilitator_key()
     os.environ["KIT_FACILITATOR_KEY"] = key  # kernels inherit it; pages never see it
     store = Store()  # create the tables now, and fail early if the database can't be reached
+    def _stop(signum, _frame):  # `kill` or a closed terminal: stop Voila and its kernels too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     proc = start(target, args.port, log=None if os.environ.get("KIT_QUIET") else sys.stderr, **options)
     try:
         wait_until_up(args.port, proc, timeout=120)

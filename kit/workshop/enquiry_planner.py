@@ -25,6 +25,7 @@ import ipywidgets as widgets
 
 from kit.workshop import components as C
 
+_TALL = {"height": "auto"}  # a select box as tall as the kit's 19 px text (the default height clips it)
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "FRIENDLY", "plan_from_form", "todo_list", "app"]
 
 APP = "enquiry-planner"
@@ -110,7 +111,7 @@ def app(show: bool = True):
         "attendance": "Pupils who choose not to take part",
         "invisibility": "Pupils who go unnoticed",
     }
-    case = widgets.Dropdown(options=[(case_labels.get(k, k), k) for k in CASES] + [(OWN, "")], value="mobility")
+    case = widgets.Dropdown(options=[(case_labels.get(k, k), k) for k in CASES] + [(OWN, "")], value="mobility", layout=_TALL)
     case.add_class("kit-ep-case")
     title = widgets.Text(placeholder="e.g. Joining mid-year")
     title.add_class("kit-ep-title")
@@ -118,7 +119,7 @@ def app(show: bool = True):
     concern.add_class("kit-ep-concern")
     question = widgets.Textarea(placeholder="e.g. How do Year 8 pupils who join mid-year experience their first term?", rows=2)
     question.add_class("kit-ep-question")
-    stance = widgets.Dropdown(options=[("Choose...", "")] + [(f"Research {k} practitioners", k) for k in STANCES], value="")
+    stance = widgets.Dropdown(options=[("Choose...", "")] + [(f"Research {k} practitioners", k) for k in STANCES], value="", layout=_TALL)
     stance.add_class("kit-ep-stance")
     stance_help = widgets.HTML("")
     team = widgets.Textarea(placeholder="One per line, e.g.\nHead of Year 8\nTwo form tutors", rows=3)

@@ -28,6 +28,7 @@ import ipywidgets as widgets
 
 from kit.workshop import components as C
 
+_TALL = {"height": "auto"}  # a select box as tall as the kit's 19 px text (the default height clips it)
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "GROUPS", "YEARS", "schools", "area_options", "select_area",
            "group_means", "variation_split", "equity_view", "chart_png", "app"]
 
@@ -195,17 +196,22 @@ def _summary_html(view) -> str:
     diff = here[focus] - eng[focus]
     headline = (f"<p class='kit-eq-headline'>In <b>{where}</b> in <b>{view['year']}</b>, disadvantaged pupils averaged "
                 f"<b>{here['disadvantaged']:.1f}</b> points and other pupils <b>{here['other']:.1f}</b>: a gap of "
-                f"<b>{here['gap']:.1f} points</b> (England: {eng['gap']:.1f}). "
-                f"{C.esc(view['group'])} here are {abs(diff):.1f} points {'above' if diff >= 0 else 'below'} "
-                f"the same group across England.</p>")
+                f"<b>{here['gap']:.1f} points</b>" + ("." if view["area"] == "England" else
+                f" (England: {eng['gap']:.1f}). {C.esc(view['group'])} here are {abs(diff):.1f} points "
+                f"{'above' if diff >= 0 else 'below'} the same group across England.") + "</p>")
     rows = [("Disadvantaged pupils (mean points)", here["disadvantaged"], eng["disadvantaged"]),
             ("Other pupils (mean points)", here["other"], eng["other"]),
             ("Gap (points)", here["gap"], eng["gap"]),
             ("Share of pupils disadvantaged", f"{here['share']:.0%}", f"{eng['share']:.0%}"),
             ("Schools", f"{here['schools']:,}", f"{eng['schools']:,}")]
-    cells = "".join(f"<tr><td>{C.esc(a)}</td><td>{C.esc(f'{b:.1f}' if isinstance(b, float) else b)}</td>"
-                    f"<td>{C.esc(f'{c:.1f}' if isinstance(c, float) else c)}</td></tr>" for a, b, c in rows)
-    table = f"<table class='kit-table'><thead><tr><th></th><th>{where}</th><th>England</th></tr></thead><tbody>{cells}</tbody></table>"
+    both = view["area"] != "England"
+
+    def cell(v):
+        return f"<td>{C.esc(f'{v:.1f}' if isinstance(v, float) else v)}</td>"
+
+    cells = "".join(f"<tr><td>{C.esc(a)}</td>{cell(b)}{cell(c) if both else ''}</tr>" for a, b, c in rows)
+    heads = f"<th>{where}</th>" + ("<th>England</th>" if both else "")
+    table = f"<table class='kit-table'><thead><tr><th></th>{heads}</tr></thead><tbody>{cells}</tbody></table>"
     split = view["split"]
     words = (f"<p>Of the variation in the two groups' school averages here, <b>{split['within']:.0%}</b> lies <b>within</b> "
              f"schools (disadvantaged and other pupils in the same school), <b>{split['between']:.0%}</b> <b>between</b> "
@@ -223,11 +229,11 @@ def app(show: bool = True):
     """Build (and display) the explorer; the data load just after the page appears."""
     from kit.workshop import test_mode
 
-    area = widgets.Dropdown(options=[(ENGLAND, "")], value="", disabled=True)
+    area = widgets.Dropdown(options=[(ENGLAND, "")], value="", disabled=True, layout=_TALL)
     area.add_class("kit-eq-area")
-    group = widgets.ToggleButtons(options=list(GROUPS), value="Disadvantaged pupils")
+    group = widgets.ToggleButtons(options=list(GROUPS), value="Disadvantaged pupils", style={"button_width": "auto"})
     group.add_class("kit-eq-group")
-    year = widgets.Dropdown(options=list(YEARS), value=YEARS[-1], disabled=True)
+    year = widgets.Dropdown(options=list(YEARS), value=YEARS[-1], disabled=True, layout=_TALL)
     year.add_class("kit-eq-year")
     status = C.Status("kit-eq-status")
     summary = widgets.HTML("")
@@ -247,9 +253,9 @@ def app(show: bool = True):
                 status.error(f"This choice could not be shown: {err}")
                 return
             state["view"] = view
+            status.ok(f"Showing {view['area']}, {view['year']}: {view['here']['schools']:,} schools.")
             summary.value = _summary_html(view)
             picture.value = chart_png(view)
-            status.clear()
 
     def load():
         try:

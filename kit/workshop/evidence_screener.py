@@ -35,6 +35,7 @@ import ipywidgets as widgets
 
 from kit.workshop import components as C
 
+_TALL = {"height": "auto"}  # a select box as tall as the kit's 19 px text (the default height clips it)
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SOURCES", "MAX_ROOM", "load_source", "read_upload", "title_of",
            "record_key", "screening_items", "tally", "room_prisma", "prisma_png", "app"]
 
@@ -161,6 +162,11 @@ def prisma_png(counts, title: str | None = None) -> bytes:
     return buf.getvalue()
 
 
+# Counts and decisions stay on one line (the kit's tables may break any word to fit a phone).
+_NOWRAP = ("<style>.kit-es-tallies th, .kit-es-tallies td:not(:nth-child(2)) "
+           "{ overflow-wrap: normal !important; white-space: nowrap !important; }</style>")
+
+
 def _image():
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto"))
     return picture
@@ -171,7 +177,7 @@ def app(store=None, show: bool = True):
     from kit.workshop import test_mode
 
     # -- 1. import ------------------------------------------------------------------------------
-    source = widgets.Dropdown(options=list(SOURCES), value=next(iter(SOURCES)))
+    source = widgets.Dropdown(options=list(SOURCES), value=next(iter(SOURCES)), layout=_TALL)
     source.add_class("kit-es-source")
     upload = widgets.FileUpload(accept=",".join(UPLOAD_TYPES), multiple=False, description="Choose a file")
     upload.add_class("kit-es-upload")
@@ -371,7 +377,7 @@ def app(store=None, show: bool = True):
         voters = int((frame["kind"] == "votes").sum())
         shown = table.assign(n=range(1, len(table) + 1))
         room_table.value = (
-            f"<p class='kit-es-voters'><b>{voters}</b> {'person has' if voters == 1 else 'people have'} voted on "
+            _NOWRAP + f"<p class='kit-es-voters'><b>{voters}</b> {'person has' if voters == 1 else 'people have'} voted on "
             f"{len(items)} titles from {C.esc(sent['source'])}.</p>"
             + C.table_html(shown, ["n", "title", "include", "exclude", "decision"], labels={"n": "#"}, max_rows=MAX_ROOM)
         )

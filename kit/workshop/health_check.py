@@ -85,14 +85,30 @@ def earlier_profile(wave: int = 1):
 
 
 def comparison(answers, wave: int = 1):
-    """Room vs earlier wave per scale: ``kit.survey.compare_waves`` (difference = room - earlier, Welch CI, Hedges' g)."""
+    """Room vs earlier wave per scale: ``kit.survey.compare_waves`` (difference = room - earlier, Welch CI, Hedges' g).
+
+    With fewer than two answers in the room only the means (and no interval) are given.
+    """
     import pandas as pd
 
     from kit.survey import compare_waves
 
+    from kit.errors import EmptyDataError
+
     room = _room_scores(answers)
-    both = pd.concat([earlier_profile(wave).assign(wave="earlier"), room.assign(wave="room")], ignore_index=True)
-    return compare_waves(both, "earlier", "room")
+    earlier = earlier_profile(wave)
+    both = pd.concat([earlier.assign(wave="earlier"), room.assign(wave="room")], ignore_index=True)
+    try:
+        return compare_waves(both, "earlier", "room")
+    except EmptyDataError:  # a room of one: means only, no interval yet
+        first = earlier.groupby("scale")["score"].agg(["mean", "count"])
+        second = room.groupby("scale")["score"].agg(["mean", "count"])
+        out = pd.DataFrame({"scale": first.index, "mean_first": first["mean"].to_numpy(),
+                            "mean_second": second["mean"].reindex(first.index).to_numpy(),
+                            "n_first": first["count"].to_numpy(), "n_second": second["count"].reindex(first.index).fillna(0).to_numpy()})
+        out["estimate"] = out["mean_second"] - out["mean_first"]
+        out["ci_low"] = out["ci_high"] = float("nan")
+        return out
 
 
 def draw_png(table, wave: int) -> bytes:

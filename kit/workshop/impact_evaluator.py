@@ -22,6 +22,7 @@ import ipywidgets as widgets
 
 from kit.workshop import components as C
 
+_TALL = {"height": "auto"}  # a select box as tall as the kit's 19 px text (the default height clips it)
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SELECTION", "YEARS", "START", "simulate", "estimates", "chart_png",
            "when_shown", "app"]
 
@@ -212,7 +213,7 @@ def app(show: bool = True):
 
     effect = widgets.FloatSlider(value=2.0, min=-2.0, max=5.0, step=0.5, continuous_update=False, readout_format=".1f")
     effect.add_class("kit-ie-effect")
-    selection = widgets.Dropdown(options=list(SELECTION), value="At random")
+    selection = widgets.Dropdown(options=list(SELECTION), value="At random", layout=_TALL)
     selection.add_class("kit-ie-selection")
     trend = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.1, continuous_update=False, readout_format=".1f")
     trend.add_class("kit-ie-trend")
@@ -266,7 +267,7 @@ def app(show: bool = True):
         C.field("Schools in the programme", size, help="Each has four possible comparison schools."),
         again, status.widget,
     ], cls="kit-ie-controls")
-    results = C.panel("Four ways to judge it", [verdict, picture, table_html], cls="kit-ie-results")
+    results = C.panel("Five ways to judge it", [verdict, picture, table_html], cls="kit-ie-results")
     status.info("Working out the first result...")
     if not (test_mode() or not show):  # once the page is on screen: statsmodels and matplotlib load then
         when_shown(status.widget, update)

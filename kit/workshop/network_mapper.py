@@ -128,7 +128,8 @@ _EXPLAIN = (
 )
 
 
-def _summary_html(view) -> str:
+def _summary_html(view) -> tuple[str, str]:
+    """(the headline measures, the most connected schools with a key to the measures) as HTML."""
     s = view["summary"].iloc[0]
     items = [
         ("Schools", int(s["nodes"])), ("Ties", int(s["ties"])), ("Density", f"{s['density']:.2f}"),
@@ -138,7 +139,7 @@ def _summary_html(view) -> str:
     cells = "".join(f"<td><div>{C.esc(k)}</div><div style='font-size:1.6em;font-weight:700'>{C.esc(v)}</div></td>" for k, v in items)
     top = view["nodes"].head(8).rename(columns={"node": "school", "in_degree": "named by", "out_degree": "names"})
     top["broker"] = top["broker"].map({True: "yes", False: ""})
-    return (f'<table class="kit-table kit-net-summary"><tr>{cells}</tr></table>'
+    return (f'<table class="kit-table kit-net-summary"><tr>{cells}</tr></table>',
             "<h3>Most connected schools</h3>" + C.table_html(top, ["school", "named by", "names", "betweenness", "broker"]) + _EXPLAIN)
 
 
@@ -182,22 +183,25 @@ def app(store=None, show: bool = True):
     picture.add_class("kit-net-picture")
     measures = widgets.HTML("<p>No ties yet: ask the room to join and send their school's partners.</p>")
     measures.add_class("kit-net-measures")
+    details = widgets.HTML("")
+    details.add_class("kit-net-details")
 
     def draw(frame):
         if not len(frame):
             measures.value = "<p>No ties yet: ask the room to join and send their school's partners.</p>"
+            details.value = ""
             picture.value = b""
             return
         view = network_view(frame)
         if view["graph"] is None:
             return
-        measures.value = _summary_html(view)
+        measures.value, details.value = _summary_html(view)
         try:
             picture.value = draw_png(view["graph"], title=f"{view['graph'].number_of_nodes()} schools, {view['graph'].number_of_edges()} ties")
         except Exception as err:  # noqa: BLE001 - the measures still stand; say why the picture did not
-            measures.value += f"<p>The picture could not be drawn ({C.esc(err)}).</p>"
+            details.value += f"<p>The picture could not be drawn ({C.esc(err)}).</p>"
 
-    fac = C.FacilitatorPanel(APP, TITLE, on_answers=draw, room=[C.panel("The room's network", [measures, picture], cls="kit-net-room")], store=store)
+    fac = C.FacilitatorPanel(APP, TITLE, on_answers=draw, room=[C.panel("The room's network", [measures, picture, details], cls="kit-net-room")], store=store)
     page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[form], join=join, facilitator=fac, show=show)
     return {"page": page, "join": join, "facilitator": fac, "school": school, "partners": partners, "send": on_send,
-            "status": status, "measures": measures, "picture": picture, "draw": draw}
+            "status": status, "measures": measures, "details": details, "picture": picture, "draw": draw}
