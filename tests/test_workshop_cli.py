@@ -1,0 +1,66 @@
+"""`kit workshop` (what `make workshop` runs): all interfaces, offline template, culling, key on the terminal."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from kit.workshop.server import TEMPLATES_DIR, free_port, voila_command
+
+
+def test_voila_command_is_offline_safe_and_culls():
+    cmd = " ".join(voila_command("workshops", 8866))
+    for part in ["--Voila.ip=0.0.0.0", "--template=kit", "--strip_sources=True", "--show_tracebacks=False",
+                 "cull_idle_timeout=600", "allow_template_override=NO", "classic_tree=True"]:
+        assert part in cmd
+    assert "--preheat_kernel=True --pool_size=3" in " ".join(voila_command("w", 1, pool=3))
+    template = TEMPLATES_DIR / "voila" / "templates" / "kit"
+    for name in ["index.html.j2", "page.html", "tree.html", "tree-lab.html"]:
+        assert "cdn.jsdelivr" not in (template / name).read_text(), name
+    assert (template / "conf.json").read_text().strip() == '{"base_template": "lab"}'
+
+
+def test_dry_run_prints_the_command():
+    done = subprocess.run([sys.executable, "-m", "kit.cli", "workshop", "--dry-run", "--port", "9999"], capture_output=True, text=True)
+    assert done.returncode == 0 and "--port=9999" in done.stdout and "voila" in done.stdout
+
+
+@pytest.mark.slow
+def test_kit_workshop_prints_address_and_key_serves_the_index_and_stops_cleanly(tmp_path):
+    port = free_port()
+    env = dict(os.environ, KIT_DATA_DIR=str(tmp_path), KIT_QUIET="1")
+    env.pop("KIT_FACILITATOR_KEY", None)
+    env.pop("KIT_STORE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "workshop", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        lines, deadline = [], time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Stop with Ctrl+C" in line:
+                break
+        banner = "".join(lines)
+        key = (tmp_path / "facilitator.key").read_text().strip()
+        assert f"FACILITATOR KEY (keep it to yourself):   {key}" in banner
+        urls = re.findall(r"http://[\w.\-]+:\d+/", banner)
+        assert f"http://localhost:{port}/" in urls
+        for url in urls:  # every address printed answers (LAN addresses too: Voila listens on all interfaces)
+            page = urllib.request.urlopen(url, timeout=30).read().decode()
+            assert "voila/render/index.ipynb" in page and "cdn.jsdelivr" not in page
+        assert (tmp_path / "workshop.sqlite3").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    time.sleep(1)
+    with pytest.raises(OSError):  # Voila stopped with it
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
