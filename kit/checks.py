@@ -71,7 +71,12 @@ def _judge(test: dict, result: dict) -> bool:
             return bool(eval(test["condition"], {"__builtins__": _SAFE_BUILTINS}, {"value": result["value"]}))
         except Exception:
             return False
-    return fingerprint(result["value"], test.get("tolerance")) == test["fingerprint"]
+    value, tolerance = result["value"], test.get("tolerance")
+    if tolerance and type(value) in (int, float):
+        # a value within the tolerance can sit just across a rounding step: accept the neighbours too
+        step = round(value / tolerance)
+        return any(fingerprint((step + d) * tolerance, tolerance) == test["fingerprint"] for d in (-1, 0, 1))
+    return fingerprint(value, tolerance) == test["fingerprint"]
 
 
 def run_check(spec: dict, question: str, namespace: dict | None = None) -> CheckResult:
@@ -86,8 +91,9 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
         return CheckResult(question, [], msg, answered=True)
     results = [evaluate(t["expression"], namespace) for t in q["tests"]]
     if any(r["status"] == "unanswered" for r in results):
-        msg = (f"Question {question} is not answered yet. Replace the ... in the answer cell with your code, "
-               "run that cell (Shift+Enter), then run this check again.")
+        msg = (f"Question {question} is not answered yet. Replace the ... in the answer cell with your code and "
+               "run that cell (Shift+Enter). If the cell shows an error, read its last line, fix the code and run "
+               "it again; then run this check again.")
         return CheckResult(question, [False] * len(results), msg, answered=False)
     passed = [_judge(t, r) for t, r in zip(q["tests"], results)]
     n, k = len(passed), sum(passed)

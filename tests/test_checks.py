@@ -103,10 +103,18 @@ def test_committed_checks_of_notebook_00_give_hints_for_typical_mistakes():
     assert "without quotation marks" in run_check(spec, "q1", {"n_2014": 0}).message
     assert "one whole number" in run_check(spec, "q1", {"n_2014": (20_000, 12)}).message
     assert "not answered yet" in run_check(spec, "q2", {"mean_2014": ...}).message
-    schools = pd.DataFrame({"attainment": [47.6]})  # stands in for the panel: its all-years mean is 47.6
     # a wrong number that is still in range passes the visible checks, and the hidden one decides
-    assert run_check(spec, "q2", {"mean_2014": 51.0, "schools": schools}).passed == [True, True, True]
-    assert "around 50" in run_check(spec, "q2", {"mean_2014": 5100.0, "schools": schools}).message
-    # not rounded; the mean of all ten years instead of 2014
-    assert "one decimal place" in run_check(spec, "q2", {"mean_2014": 49.49854, "schools": schools}).message
-    assert "all ten years" in run_check(spec, "q2", {"mean_2014": 47.6, "schools": schools}).message
+    assert run_check(spec, "q2", {"mean_2014": 51.0}).passed == [True, True, True]
+    assert "around 50" in run_check(spec, "q2", {"mean_2014": 5100.0}).message
+    # not rounded; the mean of all ten years (47.6) instead of 2014
+    assert "one decimal place" in run_check(spec, "q2", {"mean_2014": 49.49854}).message
+    assert "all ten years" in run_check(spec, "q2", {"mean_2014": 47.6}).message
+
+
+def test_a_value_within_the_tolerance_passes_even_across_a_rounding_step():
+    spec = {"questions": {"q1": {"points": 1, "written": False, "hidden_tests": 0, "tests": [
+        {"expression": "x", "hint": "h", "condition": None, "tolerance": 0.01,
+         "fingerprint": fingerprint(to_plain(0.125), 0.01), "points": 1}]}}}
+    assert run_check(spec, "q1", {"x": 0.1251}).all_passed
+    assert run_check(spec, "q1", {"x": 0.1299}).all_passed  # 0.005 off, on the other side of the rounding step
+    assert not run_check(spec, "q1", {"x": 0.16}).all_passed
