@@ -69,6 +69,11 @@ def _check_items(items: pd.DataFrame) -> pd.DataFrame:
         bad = converted.isna() & series.notna()
         if bad.any():
             example = series[bad].iloc[0]
+            if series.nunique() == len(series) or "id" in str(col).lower().split("_"):
+                raise ColumnTypeError(
+                    f"Column {col!r} looks like an identifier (for example {example!r}), not an answer to an item. "
+                    "Pass only the item columns of the scale, e.g. survey[['b1', 'b2', 'b3']]."
+                )
             raise ColumnTypeError(
                 f"Item {col!r} holds text (for example {example!r}), not numbers. Turn the answers into "
                 f"numbers first, e.g. survey[{col!r}] = survey[{col!r}].map({{'Strongly disagree': 1, "

@@ -330,3 +330,13 @@ def test_numeric_codes_stored_as_floats_match_an_integer_codebook():
     ordinal = reliability.krippendorff_alpha([a, b], "ordinal", codebook=[1, 2, 3], n_boot=0)
     plain = reliability.krippendorff_alpha([a, b], "ordinal", n_boot=0)
     assert ordinal["estimate"].iloc[0] == pytest.approx(plain["estimate"].iloc[0])
+
+
+def test_cronbach_on_a_whole_survey_points_at_the_identifier_column():
+    """A reader passed the whole survey table; the message must not suggest mapping Likert labels onto ids."""
+    import kit.data
+    from kit.errors import ColumnTypeError
+
+    with pytest.raises(ColumnTypeError, match="looks like an identifier") as err:
+        reliability.cronbach_alpha(kit.data.load("student_survey"))
+    assert "Strongly disagree" not in str(err.value)
