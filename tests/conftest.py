@@ -85,7 +85,7 @@ def voila():
 
     def get(target: str | Path | None = None, **options) -> VoilaServer:
         target = Path(target) if target else ROOT / "workshops"
-        cache_key = (str(target), tuple(sorted(options.items())))
+        cache_key = (str(target), repr(sorted(options.items())))
         if cache_key in servers and servers[cache_key].proc.poll() is None:
             return servers[cache_key]
         n = len(servers)

@@ -190,3 +190,22 @@ def test_health_check_two_participants_and_facilitator_profile(voila, new_page):
     fac.locator(".kit-hc-wave select").select_option(label="Wave 3 (2006)")
     fac.wait_for_function("(b) => document.querySelector('.kit-hc-table').innerText !== b", arg=before, timeout=20_000)
     fac.wait_for_function("() => { const i = document.querySelector('.kit-hc-picture'); return i && i.naturalWidth > 100; }", timeout=30_000)
+
+
+def test_harness_catches_the_stock_templates_cdn_requests(voila, new_page, tmp_path):
+    """Voila's own lab template links Font Awesome from a CDN: the harness must see and block that,
+    which is why `kit workshop` serves the offline 'kit' template."""
+    import nbformat
+
+    folder = tmp_path / "stock"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Stock template")])
+    nbformat.write(nb, folder / "stock.ipynb")
+    server = voila(folder / "stock.ipynb", template="lab")
+    page = new_page()
+    page.goto(server.url())
+    page.wait_for_selector("#rendered_cells h1")
+    record = new_page.record
+    assert any("cdn.jsdelivr.net" in u for u in record.outside), record.outside
+    record.outside.clear()  # expected here; the fixture would otherwise fail this test
+    record.errors.clear()

@@ -34,6 +34,7 @@ def voila_command(
     cull_interval: int = 60,
     pool: int = 0,
     theme: str = "light",
+    template: str = TEMPLATE,
     extra: list[str] | None = None,
 ) -> list[str]:
     """The Voila command line for ``target`` (a notebook or a folder of notebooks).
@@ -49,7 +50,7 @@ def voila_command(
         "--no-browser",
         f"--port={int(port)}",
         f"--Voila.ip={ip}",
-        f"--template={TEMPLATE}",
+        f"--template={template}",
         f"--theme={theme}",
         "--strip_sources=True",
         "--show_tracebacks=False",
