@@ -30,6 +30,17 @@ THEMES = {
 }
 
 
+def _colleague_ris(folder):
+    """A short version of the colleague's RIS file of section 2: its second record has no title."""
+    text = ("TY  - JOUR\nTI  - School-to-school collaboration in England\nAU  - Armstrong, Paul W.\nPY  - 2021\n"
+            "DO  - 10.0000/practice.2021.001\nER  - \n\n"
+            "TY  - JOUR\nAU  - Chapman, Christopher\nPY  - 2019\nER  - \n\n"
+            "TY  - JOUR\nTI  - Why network? Theoretical perspectives on networking\nAU  - Muijs, Daniel\nPY  - 2010\nER  - \n")
+    path = folder / "colleague_eric_export.ris"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def spec():
     return json.loads((ROOT / "exercises" / "checks" / f"{NB}.json").read_text(encoding="utf-8"))
@@ -58,9 +69,15 @@ def test_all_questions_and_unanswered(spec):
     assert "written answer" in run_check(spec, "q5", {}).message
 
 
-def test_q1_broken_line(spec):
+def test_q1_broken_line(spec, tmp_path):
     assert run_check(spec, "q1", {"broken_line": 10}).all_passed  # the record without a title starts on line 10
     assert "table of problems" in first_hint(run_check(spec, "q1", {"broken_line": 1}))
+    # Typical mistakes: the problems table's column (or the text "10") instead of one number; the record's place.
+    problems = review.import_problems(review.read_export(_colleague_ris(tmp_path)))
+    assert len(problems) == 1  # one damaged record, as in the notebook
+    for wrong in (problems["line"], problems, "10"):
+        assert "one whole number" in first_hint(run_check(spec, "q1", {"broken_line": wrong}))
+    assert "not the record's place" in first_hint(run_check(spec, "q1", {"broken_line": 2}))
 
 
 def test_q2_distinct_abstracts(spec, data):
@@ -71,11 +88,24 @@ def test_q2_distinct_abstracts(spec, data):
     # Typical mistake: forgetting to normalise, so both counts are the same.
     hint = first_hint(run_check(spec, "q2", {"n_distinct_raw": raw, "n_distinct_normalised": raw}))
     assert "normalise_text" in hint
+    # Counting every record with len(); listing the texts with .unique(); normalising the (empty) titles.
+    assert "34 is the number of records" in first_hint(run_check(spec, "q2", {"n_distinct_raw": 34, "n_distinct_normalised": 34}))
+    unique_lists = {"n_distinct_raw": records["abstract"].unique(),
+                    "n_distinct_normalised": review.normalise_text(records["abstract"]).unique()}
+    assert "whole numbers" in first_hint(run_check(spec, "q2", unique_lists))
+    titles = review.normalise_text(records["title"]).nunique()
+    assert "'abstract' column" in first_hint(run_check(spec, "q2", {"n_distinct_raw": raw, "n_distinct_normalised": titles}))
 
 
 def test_q3_unique_records(spec, data):
     assert all(run_check(spec, "q3", {"n_unique": 13}).passed)  # 13 distinct abstracts, checked by hand
-    assert "fewer records than the 34" in first_hint(run_check(spec, "q3", {"n_unique": 34}))
+    assert "not the 34 you started with" in first_hint(run_check(spec, "q3", {"n_unique": 34}))
+    # Typical mistakes: the table itself; the number of copies removed (21 of the 34) rather than kept.
+    records = data[0]
+    assert "one whole number" in first_hint(run_check(spec, "q3", {"n_unique": review.deduplicate(records)}))
+    removed = int((~review.find_duplicates(records)["keep"]).sum())
+    assert removed == 21
+    assert "not the copies removed" in first_hint(run_check(spec, "q3", {"n_unique": removed}))
 
 
 def test_q4_exact_recall(spec, data):
@@ -87,6 +117,12 @@ def test_q4_exact_recall(spec, data):
     assert "proportion between 0 and 1" in first_hint(run_check(spec, "q4", {"exact_recall": 371}))
     full = float(review.score_against_truth(synthetic, review.find_duplicates(synthetic))["recall"].iloc[0])
     assert "fuzzy=False, use_doi=False" in first_hint(run_check(spec, "q4", {"exact_recall": full}))
+    # The score table or column; the precision (1.0) instead of the recall; a percentage; rounding is fine.
+    score = review.score_against_truth(synthetic, exact)
+    assert "one number" in first_hint(run_check(spec, "q4", {"exact_recall": score["recall"]}))
+    assert "not 'precision'" in first_hint(run_check(spec, "q4", {"exact_recall": float(score["precision"].iloc[0])}))
+    assert "not 50" in first_hint(run_check(spec, "q4", {"exact_recall": 100 * right}))
+    assert run_check(spec, "q4", {"exact_recall": round(right, 2)}).all_passed
 
 
 def test_q6_screening(spec, data):
@@ -95,6 +131,9 @@ def test_q6_screening(spec, data):
     assert run_check(spec, "q6", {"n_included": right}).all_passed
     # Typical mistakes: counting every screened row; screening the raw export with its duplicates.
     assert "'decision' column" in first_hint(run_check(spec, "q6", {"n_included": len(screened)}))
+    # Counting the excluded ones; giving the table of counts.
+    assert "fewer than half" in first_hint(run_check(spec, "q6", {"n_included": int((screened["decision"] == "exclude").sum())}))
+    assert "one whole number" in first_hint(run_check(spec, "q6", {"n_included": screened["decision"].value_counts()}))
     raw = review.screen(synthetic, include=INCLUDE, exclude=EXCLUDE)
     wrong = int((raw["decision"] == "include").sum())
     assert wrong != right
@@ -109,6 +148,10 @@ def test_q7_prisma(spec, data):
     assert run_check(spec, "q7", {"n_studies": int(n["included"])}).all_passed
     assert "4 reports not retrieved" in first_hint(run_check(spec, "q7", {"n_studies": len(synthetic)}))
     assert "'box' is \"included\"" in first_hint(run_check(spec, "q7", {"n_studies": int(n["sought"])}))
+    # The row picked but left as a column; worked out by hand forgetting the reports not retrieved.
+    column = counts.loc[counts["box"] == "included", "n"]
+    assert "one whole number" in first_hint(run_check(spec, "q7", {"n_studies": column}))
+    assert "both the 4 not retrieved" in first_hint(run_check(spec, "q7", {"n_studies": int(n["sought"]) - 11}))
 
 
 def test_q8_top_theme(spec, data):
@@ -118,3 +161,6 @@ def test_q8_top_theme(spec, data):
     assert run_check(spec, "q8", {"top_theme": sums.idxmax()}).all_passed
     assert "leave out 'n_themes'" in first_hint(run_check(spec, "q8", {"top_theme": "n_themes"}))
     assert not run_check(spec, "q8", {"top_theme": sums.idxmin()}).all_passed
+    # The count instead of the name; the name typed with a capital.
+    assert "name of one theme" in first_hint(run_check(spec, "q8", {"top_theme": int(sums.max())}))
+    assert "small letters" in first_hint(run_check(spec, "q8", {"top_theme": sums.idxmax().capitalize()}))
