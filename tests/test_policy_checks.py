@@ -142,6 +142,8 @@ def test_08_q1_forgetting_to_halve_or_using_school_shares():
     o = t - g
     right = 0.5 * (g / g.sum() - o / o.sum()).abs().sum()
     assert run_check(s, "q1", {"dissimilarity_by_hand": right}).all_passed
+    assert run_check(s, "q1", {"dissimilarity_by_hand": round(right, 2)}).all_passed  # rounding is fine
+    assert ".sum()" in first_hint(run_check(s, "q1", {"dissimilarity_by_hand": 0.5 * (g / g.sum() - o / o.sum()).abs()}))
     assert "between 0 and 1" in first_hint(run_check(s, "q1", {"dissimilarity_by_hand": 2 * right}))
     no_abs = 0.5 * (g / g.sum() - o / o.sum()).sum()  # signs cancel: about 0, perhaps just below
     assert ".abs()" in first_hint(run_check(s, "q1", {"dissimilarity_by_hand": no_abs}))
@@ -156,6 +158,10 @@ def test_08_q2_and_q3():
     right = round(float(100 * (table["isolation"].iloc[0] - table["group_share"].iloc[0])), 1)
     assert run_check(s, "q2", {"extra_isolation": right}).all_passed
     assert "isolation minus group_share" in first_hint(run_check(s, "q2", {"extra_isolation": -right}))
+    assert "multiply" in first_hint(run_check(s, "q2", {"extra_isolation": right / 100}))
+    assert "not a column" in first_hint(run_check(s, "q2", {"extra_isolation": 100 * (table["isolation"] - table["group_share"])}))
+    exposure = round(float(100 * (table["exposure"].iloc[0] - table["group_share"].iloc[0])), 1)
+    assert "isolation minus group_share" in first_hint(run_check(s, "q2", {"extra_isolation": exposure}))
     schools = kit.data.load("schools_panel")
     la = segregation.indices(schools[schools["year"] == 2014], "disadvantaged", "pupils", by="local_authority")
     top = la.sort_values("gorard", ascending=False)["local_authority"].iloc[0]
@@ -164,6 +170,7 @@ def test_08_q2_and_q3():
     assert "ascending=False" in first_hint(run_check(s, "q3", {"most_segregated": bottom}))
     row = la.sort_values("gorard", ascending=False).iloc[[0]]
     assert "name of one authority" in first_hint(run_check(s, "q3", {"most_segregated": row}))
+    assert "idxmax" in first_hint(run_check(s, "q3", {"most_segregated": int(la["gorard"].idxmax())}))
 
 
 def test_08_q5_real_instead_of_random_and_q6_counting_schools():
@@ -177,8 +184,9 @@ def test_08_q5_real_instead_of_random_and_q6_counting_schools():
     assert run_check(s, "q6", {"polarised_share": round(float(by_pupils), 3)}).all_passed
     by_schools = round(float((s2014["disadvantaged_share"] > 0.5).mean()), 3)
     assert by_schools != round(float(by_pupils), 3)
-    assert "3 decimal places" in first_hint(run_check(s, "q6", {"polarised_share": by_schools}))
-    assert "Count pupils" in first_hint(run_check(s, "q6", {"polarised_share": int(by_pupils * 1000)}))
+    assert "Count pupils" in first_hint(run_check(s, "q6", {"polarised_share": by_schools}))
+    assert "not a percentage" in first_hint(run_check(s, "q6", {"polarised_share": round(100 * float(by_pupils), 1)}))
+    assert "3 decimal places" in first_hint(run_check(s, "q6", {"polarised_share": round(float(by_pupils), 2)}))
 
 
 def test_08_q4_correlating_the_wrong_index():
@@ -187,6 +195,7 @@ def test_08_q4_correlating_the_wrong_index():
     la = segregation.indices(schools[schools["year"] == 2014], "disadvantaged", "pupils", by="local_authority")
     right = round(float(la["isolation"].corr(la["group_share"])), 2)
     assert run_check(s, "q4", {"corr_isolation_share": right}).all_passed
+    assert "not a table" in first_hint(run_check(s, "q4", {"corr_isolation_share": la[["isolation", "group_share"]].corr()}))
     wrong = round(float(la["dissimilarity"].corr(la["group_share"])), 2)
     assert "slopes upwards" in first_hint(run_check(s, "q4", {"corr_isolation_share": wrong}))
     assert "not answered yet" in run_check(s, "q4", {"corr_isolation_share": ...}).message
