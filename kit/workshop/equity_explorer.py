@@ -238,7 +238,7 @@ def app(show: bool = True):
     status = C.Status("kit-eq-status")
     summary = widgets.HTML("")
     summary.add_class("kit-eq-summary")
-    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto"))
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto", display="none"))
     picture.add_class("kit-eq-chart")
     lock = threading.Lock()
     state = {"view": None}
@@ -256,6 +256,7 @@ def app(show: bool = True):
             status.ok(f"Showing {view['area']}, {view['year']}: {view['here']['schools']:,} schools.")
             summary.value = _summary_html(view)
             picture.value = chart_png(view)
+            picture.layout.display = None  # hidden until it has a picture (an empty image shows as broken)
 
     def load():
         try:

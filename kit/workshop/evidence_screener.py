@@ -168,7 +168,7 @@ _NOWRAP = ("<style>.kit-es-tallies th, .kit-es-tallies td:not(:nth-child(2)) "
 
 
 def _image():
-    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto"))
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto", display="none"))
     return picture
 
 
@@ -243,6 +243,7 @@ def app(store=None, show: bool = True):
             flow_note.value = ("<p>This page's export after removing duplicates. The room's screening decisions "
                                "appear in the flow on the facilitator's screen.</p>")
             flow.value = prisma_png(counts, title=f"Flow so far: {state['label']}"[:80])
+            flow.layout.display = None
 
     def load(_change=None):
         kind = SOURCES[source.value]
@@ -370,6 +371,7 @@ def app(store=None, show: bool = True):
         if "kind" not in frame or not (frame["kind"] == "titles").any():
             room_table.value = "<p>No titles sent yet: choose the export above, then send its titles to the room.</p>"
             room_flow.value = b""
+            room_flow.layout.display = "none"
             return
         sent = frame[frame["kind"] == "titles"].iloc[-1]
         items = [tuple(t.split("\t", 1)) for t in sent["titles"]]
@@ -384,6 +386,7 @@ def app(store=None, show: bool = True):
         try:
             counts = room_prisma({"identified": sent["identified"], "duplicates": sent["duplicates"]}, table)
             room_flow.value = prisma_png(counts, title="The room's screening")
+            room_flow.layout.display = None
         except Exception as err:  # noqa: BLE001 - the tallies still stand
             room_table.value += f"<p>The flow diagram could not be drawn: {C.esc(err)}</p>"
 

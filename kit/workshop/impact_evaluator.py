@@ -225,7 +225,7 @@ def app(show: bool = True):
     verdict.add_class("kit-ie-verdict")
     table_html = widgets.HTML("")
     table_html.add_class("kit-ie-table")
-    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto"))
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto", display="none"))
     picture.add_class("kit-ie-chart")
     state = {"seed": 2024, "table": None}
     lock = threading.Lock()
@@ -248,6 +248,7 @@ def app(show: bool = True):
             table_html.value = C.table_html(shown, ["method", "estimate", "interval", "bias", "assumes"],
                                             labels={"estimate": "estimate (points)", "interval": "95% interval", "assumes": "works if..."})
             picture.value = chart_png(panel, table)
+            picture.layout.display = None  # hidden until it has a picture (an empty image shows as broken)
             verdict.value = _verdict(table)  # last: the page's tests wait for it
             n = panel["school_id"].nunique()
             status.ok(f"{size.value} programme schools and {n - size.value} others, {YEARS[0]}-{YEARS[-1]}; programme from {START}.")
