@@ -102,7 +102,7 @@ def hostile(outside: Path) -> list[tuple[str, bytes, dict]]:
     insert_after(exits, "q3", "import os\nos._exit(1)")  # kills the kernel after q1 and q2 were captured
     out.append(("exits.ipynb", dump(exits), {"status": "crashed", "q1": 1, "q2": 2, "total": 3}))
     memory = answered()
-    insert_after(memory, "q2", "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))", where=2)
+    insert_after(memory, "q2", "hog = 'x' * (8 * 1024 ** 3)  # 8 GB: far over the kernel's memory limit", where=2)
     out.append(("memory.ipynb", dump(memory), {"status": "graded", "q1": 1, "q2": 2, "total": 3, "reason": "memory"}))
     out.append(("invalid-json.ipynb", dump(answered())[:500], {"status": "invalid-notebook", "total": None}))
     out.append(("not-a-notebook.ipynb", json.dumps({"hello": "world"}).encode(),

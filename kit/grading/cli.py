@@ -60,7 +60,10 @@ def run(args) -> int:
                         regrade=args.regrade, progress=not args.quiet, solutions=args.solutions, title=args.title)
         for line in summary.lines():
             print(line)
-        if summary.isolated is False:
+        if summary.isolated:
+            print("Student code ran isolated: no network, files read-only outside its own temporary folder, "
+                  "solutions/ and the other submissions hidden.")
+        elif summary.isolated is False:
             print("Note: this machine does not allow Linux user namespaces, so student code ran with your file "
                   "permissions (limits on time, memory and output still applied). Grade untrusted work on a machine "
                   "where `unshare -rm true` works.")

@@ -116,7 +116,7 @@ def _question_box(q: dict, result: dict, marks: dict) -> str:
         else:
             visible_no += 1
             label = f"Check {visible_no}"
-        pts = f"{t['earned']:g}/{t['points']:g}"
+        pts = f"{t['earned']:g}/{t['points']:g}" if t["points"] else "a hint, no points"
         if t["passed"]:
             items.append(f"<li>✔ {label} ({pts}) passes.</li>")
         else:

@@ -37,7 +37,7 @@ class GradeSummary:
 
     def lines(self) -> list[str]:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
-        return [f"{self.graded_now + self.reused} submissions: {counts}.",
+        return [f"{len(self.results)} submissions: {counts}.",
                 f"Graded now: {self.graded_now}; already graded earlier (unchanged): {self.reused}; "
                 f"{self.seconds:.1f} s.",
                 f"Gradebook: {self.out / 'gradebook.csv'}; feedback: {self.out / 'feedback'}; "
