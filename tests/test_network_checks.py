@@ -48,12 +48,16 @@ def test_09_q1_network_without_the_node_table_has_no_isolates(nlc):
     P = kn.from_edges(planning)  # forgot nodes=schools
     msg = first_hint(run_check(spec("09-mapping-a-partnership"), "q1", namespace={
         "n_planning_ties": P.number_of_edges(), "n_planning_isolates": nx.number_of_isolates(P)}))
-    assert "check 1 does not pass" in msg and "nodes=schools" in msg
+    assert "check 2 does not pass" in msg and "nodes=schools" in msg
+    P = kn.from_edges(planning, nodes=schools, node_id="school_id")
+    msg = first_hint(run_check(spec("09-mapping-a-partnership"), "q1", namespace={  # the isolates, not their count
+        "n_planning_ties": P.number_of_edges(), "n_planning_isolates": nx.isolates(P)}))
+    assert "check 1 does not pass" in msg and "nx.number_of_isolates(P)" in msg
     every_wave = ties[ties["relation"] == "planning"]  # forgot the wave
     P = kn.from_edges(every_wave, nodes=schools, node_id="school_id", duplicates="sum", quiet=True)
     msg = first_hint(run_check(spec("09-mapping-a-partnership"), "q1", namespace={
         "n_planning_ties": P.number_of_edges(), "n_planning_isolates": 9}))
-    assert "check 2 does not pass" in msg and "wave 1" in msg
+    assert "check 3 does not pass" in msg and "wave 1" in msg
 
 
 def test_09_q2_undirected_density_formula(nlc):
@@ -61,7 +65,13 @@ def test_09_q2_undirected_density_formula(nlc):
     n = G.number_of_nodes()
     msg = first_hint(run_check(spec("09-mapping-a-partnership"), "q2",
                                namespace={"density_by_hand": G.number_of_edges() / (n * (n - 1) / 2)}))
-    assert "check 1 does not pass" in msg and "not by half" in msg
+    assert "check 1 does not pass" in msg and "do not halve" in msg
+    msg = first_hint(run_check(spec("09-mapping-a-partnership"), "q2",  # no brackets: ties / n * (n - 1)
+                               namespace={"density_by_hand": G.number_of_edges() / n * (n - 1)}))
+    assert "check 1 does not pass" in msg and "brackets" in msg
+    msg = first_hint(run_check(spec("09-mapping-a-partnership"), "q2",
+                               namespace={"density_by_hand": G.number_of_edges() / (n * n)}))
+    assert "check 2 does not pass" in msg and "not n x n" in msg
     ok = run_check(spec("09-mapping-a-partnership"), "q2", namespace={"density_by_hand": nx.density(G)})
     assert ok.all_passed
 
@@ -71,7 +81,9 @@ def test_09_q3_q4_out_degree_and_wrong_denominator(nlc):
     m = kn.node_measures(G)
     s = spec("09-mapping-a-partnership")
     msg = first_hint(run_check(s, "q3", namespace={"top_advisers": sorted(m.nlargest(4, "out_degree")["node"])}))
-    assert "check 2 does not pass" in msg and "in_degree" in msg
+    assert "check 3 does not pass" in msg and "in_degree" in msg
+    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": list(m.nlargest(4, "in_degree")["node"])}))
+    assert "check 2 does not pass" in msg and "sorted(...)" in msg  # right schools, not sorted
     msg = first_hint(run_check(s, "q3", namespace={"top_advisers": m.nlargest(4, "in_degree")["node"]}))
     assert "check 1 does not pass" in msg and "list" in msg  # a Series, not a list
     top = m.nlargest(4, "in_degree")["in_degree"].sum()
@@ -91,6 +103,9 @@ def test_09_q5_q7_typical_slips(nlc):
     msg = first_hint(run_check(s, "q7", namespace={"programme_partners_27": tm.graph.degree("NLC27"),
                                                    "n_programmes_27": 3}))
     assert "tm.first" in msg
+    msg = first_hint(run_check(s, "q7", namespace={"programme_partners_27": tm.first.degree("NLC27", weight="weight"),
+                                                   "n_programmes_27": 3}))
+    assert "without weight=" in msg
 
 
 # ------------------------------------------------------------------ 10
