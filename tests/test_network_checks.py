@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 import kit.data
@@ -122,7 +123,12 @@ def test_10_q1_change_the_wrong_way_round(nlc):
     waves = nlc[2]
     c1, c3 = kn.centralisation(waves[1]), kn.centralisation(waves[3])
     msg = first_hint(run_check(spec("10-networks-over-time"), "q1", namespace={"centralisation_change": c1 - c3}))
-    assert "check 1 does not pass" in msg and "minus the earlier" in msg
+    assert "check 2 does not pass" in msg and "minus the earlier" in msg
+    by_wave = pd.concat([kn.summary(waves[w]).assign(wave=w) for w in (1, 2, 3)]).set_index("wave")
+    msg = first_hint(run_check(spec("10-networks-over-time"), "q1",  # a column of changes, not one number
+                               namespace={"centralisation_change": by_wave["centralisation"].diff()}))
+    assert "check 1 does not pass" in msg and "not a column" in msg
+    assert run_check(spec("10-networks-over-time"), "q1", namespace={"centralisation_change": round(c3 - c1, 2)}).all_passed
     assert run_check(spec("10-networks-over-time"), "q1", namespace={"centralisation_change": c3 - c1}).all_passed
 
 
@@ -150,6 +156,10 @@ def test_10_q4_q5_typical_slips(nlc):
     by_degree = [m[w].nlargest(4, "degree")["degree"].sum() / waves[w].number_of_edges() for w in (1, 2, 3)]
     msg = first_hint(run_check(s, "q4", namespace={"top4_share": by_degree}))  # ties sent and received
     assert "check 2 does not pass" in msg and "in_degree values (ties received)" in msg
+    right = [m[w].nlargest(4, "in_degree")["in_degree"].sum() / waves[w].number_of_edges() for w in (1, 2, 3)]
+    msg = first_hint(run_check(s, "q4", namespace={"top4_share": right[::-1]}))  # waves the wrong way round
+    assert "check 2 does not pass" in msg and "order 1, 2, 3" in msg
+    assert run_check(s, "q4", namespace={"top4_share": [round(v, 2) for v in right]}).all_passed
     one_hub = []
     for w in (1, 3):
         H = waves[w].copy()
