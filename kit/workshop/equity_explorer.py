@@ -253,10 +253,10 @@ def app(show: bool = True):
                 status.error(f"This choice could not be shown: {err}")
                 return
             state["view"] = view
-            status.ok(f"Showing {view['area']}, {view['year']}: {view['here']['schools']:,} schools.")
-            summary.value = _summary_html(view)
             picture.value = chart_png(view)
             picture.layout.display = None  # hidden until it has a picture (an empty image shows as broken)
+            summary.value = _summary_html(view)  # after the picture: the page's tests wait for this text
+            status.ok(f"Showing {view['area']}, {view['year']}: {view['here']['schools']:,} schools.")
 
     def load():
         try:

@@ -163,7 +163,8 @@ def prisma_png(counts, title: str | None = None) -> bytes:
 
 
 # Counts and decisions stay on one line (the kit's tables may break any word to fit a phone).
-_NOWRAP = ("<style>.kit-es-tallies th, .kit-es-tallies td:not(:nth-child(2)) "
+_NOWRAP = ("<style>.kit-es-tallies th, .kit-es-tallies td:not(:nth-child(2)), .kit-es-imported th, "
+           ".kit-es-imported td:nth-child(1), .kit-es-imported td:nth-child(3), .kit-es-duplicates th, .kit-es-duplicates td:not(:last-child) "
            "{ overflow-wrap: normal !important; white-space: nowrap !important; }</style>")
 
 
@@ -209,9 +210,12 @@ def app(store=None, show: bool = True):
 
         state["records"], state["label"] = records, label
         report = import_report(records)
-        preview = records.head(8).assign(title=[title_of(r) for _, r in records.head(8).iterrows()])
-        imported.value = (f"<p><b>{len(records)}</b> records read from {C.esc(label)}.</p>"
-                          + C.table_html(preview, ["record_id", "title", "year", "authors"], labels={"record_id": "record"}))
+        head = records.head(8)
+        preview = head.assign(title=[title_of(r) for _, r in head.iterrows()],
+                              year=[str(int(y)) if str(y).strip().isdigit() else "" for y in head.get("year", [""] * len(head))])
+        shown = ["record_id", "title"] + [c for c in ("year", "authors") if c in preview and preview[c].astype(str).str.strip().ne("").any()]
+        imported.value = (_NOWRAP + f"<p><b>{len(records)}</b> records read from {C.esc(label)}.</p>"
+                          + C.table_html(preview, shown, labels={"record_id": "record"}))
         if report and "no problems" not in report.lower():
             import_status.info(report)
         else:
@@ -233,7 +237,7 @@ def app(store=None, show: bool = True):
             groups = int(table["group"].nunique()) if len(table) else 0
             reasons = table[~table["keep"].astype(bool)]["reason"].value_counts() if len(table) else []
             why = ", ".join(f"{n} {C.esc(r)}" for r, n in getattr(reasons, "items", lambda: [])())
-            dups.value = (
+            summary = _NOWRAP + (
                 f"<p class='kit-es-dup-summary'><b>{removed}</b> duplicates removed ({groups} groups"
                 + (f": {why}" if why else "") + f"); <b>{len(unique)}</b> records remain.</p>"
                 + (C.table_html(table, ["group", "record_id", "keep", "reason", "score", "preview"],
@@ -244,6 +248,7 @@ def app(store=None, show: bool = True):
                                "appear in the flow on the facilitator's screen.</p>")
             flow.value = prisma_png(counts, title=f"Flow so far: {state['label']}"[:80])
             flow.layout.display = None
+            dups.value = summary  # after the picture: the page's tests wait for this text
 
     def load(_change=None):
         kind = SOURCES[source.value]
