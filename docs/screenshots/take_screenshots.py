@@ -57,8 +57,8 @@ def _health_demo():
 # Apps 1, 2, 5, 6 draw their first result just after the page appears: wait for it, then show it.
 AFTER_LOAD = {
     "01-enquiry-planner": (".kit-ep-todo", "Still to do", ".kit-ep-form"),
-    "02-equity-explorer": (".kit-eq-summary", "In England", ".kit-eq-controls"),
-    "05-impact-evaluator": (".kit-ie-verdict", "True effect", ".kit-ie-controls"),
+    "02-equity-explorer": (".kit-eq-summary", "In England", ".kit-eq-results"),
+    "05-impact-evaluator": (".kit-ie-verdict", "True effect", ".kit-ie-results"),
     "06-evidence-screener": (".kit-es-duplicates", "duplicates removed", ".kit-es-import"),
 }
 
@@ -69,6 +69,8 @@ def after_load(page, stem: str) -> None:
         return
     selector, text, top = AFTER_LOAD[stem]
     page.wait_for_function("([s, t]) => document.querySelector(s)?.innerText.includes(t)", arg=[selector, text], timeout=120_000)
+    page.wait_for_function("[...document.querySelectorAll('.kit-app img')].every(i => i.style.display === 'none' || i.naturalWidth > 100)",
+                           timeout=120_000)
     page.evaluate("s => document.querySelector(s).scrollIntoView()", top)
     page.evaluate("Promise.all([...document.querySelectorAll('.kit-app img')].map(i => i.decode().catch(() => null)))")
 
