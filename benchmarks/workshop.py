@@ -183,8 +183,12 @@ def burst(browser, server: Server, nb: str, n: int, outside: list) -> list[float
         p.goto(server.url(nb), wait_until="commit")
     done = []
     for p in pages:
-        p.locator(APP_READY).first.wait_for(state="visible")
-        done.append(time.perf_counter() - t0)
+        left = max(1.0, 240 - (time.perf_counter() - t0))
+        try:
+            p.locator(APP_READY).first.wait_for(state="visible", timeout=left * 1000)
+            done.append(time.perf_counter() - t0)
+        except Exception:  # noqa: BLE001 - count it: this participant never saw the app
+            done.append(float("inf"))
     for c in ctxs:
         c.close()
     return done
@@ -245,6 +249,7 @@ def main() -> int:
     ap.add_argument("--visits", type=int, default=50, help="visits before measuring memory after culling")
     ap.add_argument("--cull", type=int, default=20, help="idle seconds before a kernel is culled (benchmark only; the room default is 600)")
     ap.add_argument("--no-pool-burst", action="store_true", help="skip the burst with a preheated pool sized for the room")
+    ap.add_argument("--skip-renders", action="store_true", help="skip first render, round trip, refresh and memory (room and culling only)")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -259,48 +264,52 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         server = Server(folder, data)
         try:
-            print(f"First render (navigation -> first control visible), median of {args.loads} loads, fresh context each:")
-            first_render(browser, server, EMPTY, outside)  # warm the server's caches
-            times = {nb: [] for nb in [EMPTY, *notebooks]}
-            for _ in range(args.loads):
-                for nb in times:
-                    times[nb].append(first_render(browser, server, nb, outside))
-            empty = statistics.median(times[EMPTY])
-            print(f"  {'empty Voila notebook':<32} {empty:6.2f} s   (anchor 1.56 s)")
-            for nb in notebooks:
-                m = statistics.median(times[nb])
-                print(f"  {nb:<32} {m:6.2f} s   ratio {m / empty:4.2f}  (goal <= 1.3)")
+            if not args.skip_renders:
+                print(f"First render (navigation -> first control visible), median of {args.loads} loads, fresh context each:")
+                first_render(browser, server, EMPTY, outside)  # warm the server's caches
+                times = {nb: [] for nb in [EMPTY, *notebooks]}
+                for _ in range(args.loads):
+                    for nb in times:
+                        times[nb].append(first_render(browser, server, nb, outside))
+                empty = statistics.median(times[EMPTY])
+                print(f"  {'empty Voila notebook':<32} {empty:6.2f} s   (anchor 1.56 s)")
+                for nb in notebooks:
+                    m = statistics.median(times[nb])
+                    print(f"  {nb:<32} {m:6.2f} s   ratio {m / empty:4.2f}  (goal <= 1.3)")
 
-            rt = round_trip(browser, server, args.repeats, outside)
-            print(f"Round trip, Send pressed -> status line updated (network mapper): median {statistics.median(rt):.0f} ms, "
-                  f"max {max(rt):.0f} ms over {len(rt)} (goal < 100 ms)")
-            lr = live_refresh(browser, server, 5, outside)
-            print(f"Live refresh, participant presses Send -> facilitator's view counts it: median {statistics.median(lr):.2f} s, "
-                  f"max {max(lr):.2f} s (goal < 2 s)")
+                rt = round_trip(browser, server, args.repeats, outside)
+                print(f"Round trip, Send pressed -> status line updated (network mapper): median {statistics.median(rt):.0f} ms, "
+                      f"max {max(rt):.0f} ms over {len(rt)} (goal < 100 ms)")
+                lr = live_refresh(browser, server, 5, outside)
+                print(f"Live refresh, participant presses Send -> facilitator's view counts it: median {statistics.median(lr):.2f} s, "
+                      f"max {max(lr):.2f} s (goal < 2 s)")
 
-            time.sleep(1)
-            base, k0 = server.rss(), len(server.kernels())
-            ctxs = [context(browser, outside) for _ in range(5)]
-            for c in ctxs:
-                p = c.new_page()
-                p.goto(server.url("03-network-mapper.ipynb"))
-                p.locator(APP_READY).first.wait_for(state="visible")
-            time.sleep(2)
-            per = (server.rss() - base) / max(1, len(server.kernels()) - k0)
-            print(f"Memory per connected participant (one kernel each, network mapper): {per:.0f} MiB (anchor 104-137 MiB)")
-            for c in ctxs:
-                c.close()
+                time.sleep(1)
+                base, k0 = server.rss(), len(server.kernels())
+                ctxs = [context(browser, outside) for _ in range(5)]
+                for c in ctxs:
+                    p = c.new_page()
+                    p.goto(server.url("03-network-mapper.ipynb"))
+                    p.locator(APP_READY).first.wait_for(state="visible")
+                time.sleep(2)
+                per = (server.rss() - base) / max(1, len(server.kernels()) - k0)
+                print(f"Memory per connected participant (one kernel each, network mapper): {per:.0f} MiB (anchor 104-137 MiB)")
+                for c in ctxs:
+                    c.close()
 
             room = burst(browser, server, "03-network-mapper.ipynb", args.room, outside)
-            print(f"{args.room} participants open the network mapper together (no pool): first sees it after {room[0]:.1f} s, "
-                  f"median {statistics.median(room):.1f} s, all after {max(room):.1f} s (goal: all within 10 s)")
+            seen = sorted(t for t in room if t != float("inf"))
+            print(f"{args.room} participants open the network mapper together (no pool): {len(seen)} saw it within 240 s; "
+                  f"first after {seen[0] if seen else float('nan'):.1f} s, median {statistics.median(room):.1f} s, "
+                  f"within 10 s: {sum(t <= 10 for t in seen)} (goal: all 30 within 10 s)")
         finally:
             server.stop()
 
         if not args.no_pool_burst:
             pooled, fill, mem = pooled_burst(browser, folder, data, args.room, outside)
+            seen = [t for t in pooled if t != float("inf")]
             print(f"Same {args.room} with a preheated pool of {args.room} kernels for the app (pool filled in {fill:.0f} s, "
-                  f"{mem:.0f} MiB): all after {max(pooled):.1f} s, median {statistics.median(pooled):.1f} s")
+                  f"{mem:.0f} MiB): {len(seen)} saw it; within 10 s: {sum(t <= 10 for t in seen)}; median {statistics.median(pooled):.1f} s")
 
         cull = visits_then_cull(browser, folder, data, args.visits, args.cull, outside)
         print(f"Memory with culling (idle {args.cull} s): server alone {cull['baseline']:.0f} MiB; after {args.visits} visits "
