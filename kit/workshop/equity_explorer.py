@@ -286,7 +286,7 @@ def app(show: bool = True):
     if not (test_mode() or not show):  # once the page is on screen (see when_shown)
         from kit.workshop.impact_evaluator import when_shown
 
-        when_shown(status.widget, load)
+        when_shown(results, load)
     page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
     if test_mode() or not show:
         load()

@@ -419,7 +419,7 @@ def app(store=None, show: bool = True):
     if not (test_mode() or not show):  # once the page is on screen (see when_shown)
         from kit.workshop.impact_evaluator import when_shown
 
-        when_shown(import_status.widget, load)
+        when_shown(fac.widget, load)
     page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=body, join=join, facilitator=fac, show=show)
     if test_mode() or not show:
         load()

@@ -167,13 +167,15 @@ def chart_png(panel, table) -> bytes:
     return buf.getvalue()
 
 
-def when_shown(widget, fn, fallback: float = 20.0) -> None:
+def when_shown(widget, fn, fallback: float = 20.0, delay: float = 0.5) -> None:
     """Run ``fn`` (on a thread) when ``widget`` first appears on a page (or after ``fallback`` seconds).
 
     Changes made before the browser has connected to the kernel never reach the page (Voila sends
     the widgets' state once), so slow first results wait for the first view of the widget
     (ipywidgets' ``_view_count``). If the fallback ran before the page connected, the first view
-    runs ``fn`` again, so the page always gets the result. ``fn`` must be safe to repeat.
+    runs ``fn`` again, so the page always gets the result. ``fn`` must be safe to repeat. Give the
+    page's LAST widget, and ``fn`` starts ``delay`` seconds after it appears: heavy imports then do
+    not hold up the kernel while the browser is still asking it for the rest of the page.
     """
     lock = threading.Lock()
     ran = threading.Event()
@@ -185,7 +187,9 @@ def when_shown(widget, fn, fallback: float = 20.0) -> None:
 
     def on_views(change):
         if (change["new"] or 0) > 0 and not (change["old"] or 0):
-            threading.Thread(target=run, name="kit-first-result", daemon=True).start()
+            timer = threading.Timer(delay, run)
+            timer.daemon = True
+            timer.start()
 
     def late():
         if not ran.is_set() and not lock.locked():
@@ -271,7 +275,7 @@ def app(show: bool = True):
     results = C.panel("Five ways to judge it", [verdict, picture, table_html], cls="kit-ie-results")
     status.info("Working out the first result...")
     if not (test_mode() or not show):  # once the page is on screen: statsmodels and matplotlib load then
-        when_shown(status.widget, update)
+        when_shown(results, update)
     page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
     if test_mode() or not show:
         update()
