@@ -7,6 +7,7 @@ runs) and by the grader (submissions, with the same capture cells).
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 from contextlib import contextmanager
@@ -100,6 +101,7 @@ def harvest(nb) -> dict[str, list[dict]]:
         for output in cell.get("outputs", []):
             data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
             if MIME in data:
-                payload = data[MIME]
+                # nbformat hands back NotebookNode (a dict subclass): turn it into plain JSON types
+                payload = json.loads(json.dumps(data[MIME]))
                 results[payload["question"]] = payload["results"]
     return results

@@ -175,3 +175,16 @@ def test_build_stops_on_a_test_that_fails_on_the_master(course):
     path.write_text(nbformat.writes(nb(GOOD.replace("# check: value > 0\nmean_value", "# check: value > 0\nmean_valu"))))
     with pytest.raises(AuthoringError, match="could not be evaluated on the master"):
         build(course / "solutions", course / "exercises")
+
+
+def test_tolerance_applies_to_tables_as_well_as_numbers(course):
+    """Values captured from the master are plain dicts, so tables are rounded before fingerprinting."""
+    from kit.checks import run_check
+
+    text = GOOD.replace("# TEST q2 (1 point)\n# hint: Use max(...).\nlargest",
+                        "# TEST q2 (1 point)\n# hint: Use max(...).\n# tolerance: 0.01\n{'m': [largest / 3]}")
+    (course / "solutions" / "demo.ipynb").write_text(nbformat.writes(nb(text)))
+    build(course / "solutions", course / "exercises")
+    spec = json.loads((course / "exercises" / "checks" / "demo.json").read_text())
+    assert run_check(spec, "q2", {"largest": 10.0001}).all_passed
+    assert not run_check(spec, "q2", {"largest": 11}).all_passed
