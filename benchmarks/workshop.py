@@ -33,7 +33,12 @@ from kit.workshop.server import free_port, start, wait_until_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+        "--disable-sync", "--no-first-run",
+        # Each participant has the app in the foreground of their own device. Without these, Chromium
+        # treats all but one of the benchmark's pages as background tabs and throttles their timers
+        # and animation frames, which JupyterLab's widget rendering waits on.
+        "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows"]
 KEY = "BENCH-KEY"
 EMPTY = "_empty.ipynb"
 READY = {EMPTY: "#rendered_cells h1", "index.ipynb": ".kit-cards a"}  # apps: their first button
