@@ -211,3 +211,20 @@ def test_harness_catches_the_stock_templates_cdn_requests(voila, new_page, tmp_p
     assert any("cdn.jsdelivr.net" in u for u in record.outside), record.outside
     record.outside.clear()  # expected here; the fixture would otherwise fail this test
     record.errors.clear()
+
+
+@pytest.mark.parametrize("folder, expected", [
+    ("exercises", "Question q1 is not answered yet"),    # what a student opens first
+    ("solutions", "Question q1: all"),                   # the master passes its own checks
+])
+def test_notebook_00_renders_in_the_browser(voila, page, folder, expected):
+    """The first notebook runs in a real browser through the same harness: its text, its dataset
+    table and the output of check("q1") appear, offline and without a console error."""
+    from tests.conftest import ROOT
+
+    server = voila(ROOT / folder / "00-getting-started.ipynb")
+    page.goto(server.url())
+    page.wait_for_selector("#rendered_cells h1", timeout=90_000)
+    assert page.locator("#rendered_cells h1").first.inner_text().startswith("00 Getting started")
+    wait_text(page, "#rendered_cells", expected, timeout=90_000)
+    assert page.locator("#rendered_cells table").count() >= 2  # the codebook and the first rows of the data
