@@ -228,3 +228,20 @@ def test_notebook_00_renders_in_the_browser(voila, page, folder, expected):
     assert page.locator("#rendered_cells h1").first.inner_text().startswith("00 Getting started")
     wait_text(page, "#rendered_cells", expected, timeout=90_000)
     assert page.locator("#rendered_cells table").count() >= 2  # the codebook and the first rows of the data
+
+
+APPS = ["01-enquiry-planner.ipynb", "02-equity-explorer.ipynb", MAPPER, HEALTH, "05-impact-evaluator.ipynb",
+        "06-evidence-screener.ipynb"]
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_app_opens_from_a_preheated_kernel(voila, page, app):
+    """`kit workshop --pool N` (the advice for a room that joins at once): each app's page comes from a
+    kernel that already ran the notebook, and it renders and responds as without a pool."""
+    server = voila(pool=1)
+    page.goto(server.url(app))
+    page.locator(".kit-app :is(button, input, select, textarea):visible").first.wait_for(state="visible", timeout=90_000)
+    assert re.search(rf"Using pre-heated kernel: \S+ for {re.escape(app)}", server.log.read_text())
+    if app == MAPPER:  # it still answers input: the status line tells a participant what is missing
+        page.locator(".kit-net-send").click()
+        wait_text(page, ".kit-net-status", "Type or choose your school first")

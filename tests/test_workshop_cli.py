@@ -64,3 +64,38 @@ def test_kit_workshop_prints_address_and_key_serves_the_index_and_stops_cleanly(
     time.sleep(1)
     with pytest.raises(OSError):  # Voila stopped with it
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+
+
+def test_pool_settings_cover_the_index_and_the_named_apps_only(tmp_path):
+    from kit.errors import UnknownNameError
+    from kit.workshop.server import POOL_REFILL_DELAY, pool_settings, workshops_dir
+
+    def pools(apps):
+        return pool_settings(workshops_dir(), 30, apps)["VoilaKernelManager"]["kernel_pools_config"]
+
+    assert pools(["3", "health"]) == {"default": {"pool_size": 0}, "index.ipynb": {"pool_size": 30},
+                                      "03-network-mapper.ipynb": {"pool_size": 30},
+                                      "04-health-check.ipynb": {"pool_size": 30}}
+    assert pools(["03-network-mapper.ipynb"]) == pools(["03"])
+    everything = pools(None)
+    assert len(everything) == 1 + len(list(workshops_dir().glob("*.ipynb")))
+    assert pool_settings(workshops_dir(), 5)["VoilaKernelManager"]["fill_delay"] == POOL_REFILL_DELAY >= 10
+    with pytest.raises(UnknownNameError, match="no app called '07'.*'06-evidence-screener'"):
+        pools(["07"])
+    one = tmp_path / "talk.ipynb"
+    one.write_text("{}")
+    assert pool_settings(one, 2)["VoilaKernelManager"]["kernel_pools_config"]["talk.ipynb"] == {"pool_size": 2}
+    cmd = voila_command("w", 1, pool=2, pool_config=tmp_path)
+    assert f"--Voila.config_file_paths={tmp_path}" in cmd and "--preheat_kernel=True" in cmd
+
+
+def test_pool_apps_errors_are_plain():
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "kit.cli", "workshop", "--dry-run", *args], capture_output=True, text=True)
+
+    bad = run("--pool", "3", "--pool-apps", "mapper,99")
+    assert bad.returncode == 1 and "There is no app called '99'" in bad.stderr and "Traceback" not in bad.stderr
+    alone = run("--pool-apps", "03")
+    assert alone.returncode == 1 and "--pool-apps needs --pool N" in alone.stderr
+    good = run("--pool", "3", "--pool-apps", "03")
+    assert good.returncode == 0 and "--Voila.config_file_paths=" in good.stdout

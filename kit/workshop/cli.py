@@ -16,7 +16,11 @@ def configure(parser) -> None:
     parser.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
     parser.add_argument("--host", default="0.0.0.0", help="interface to listen on (default: all, so phones on the same network can join)")
     parser.add_argument("--cull", type=int, default=600, help="seconds before the kernel of a closed page is stopped (default 600)")
-    parser.add_argument("--pool", type=int, default=0, help="kernels kept ready per app (preheated; default 0; each uses ~110 MiB)")
+    parser.add_argument("--pool", type=int, default=0, metavar="N",
+                        help="kernels kept ready for the index page and each app, for a room that opens them at once "
+                             "(default 0; each uses 40-110 MiB): the size of the room")
+    parser.add_argument("--pool-apps", default=None, metavar="APPS",
+                        help="with --pool: only these apps get ready kernels, by number or name, e.g. 03,04 (default: all)")
     parser.add_argument("--store", default=None, help="database URL for answers (default: KIT_STORE_URL or SQLite in the data folder)")
     parser.add_argument("--dry-run", action="store_true", help="print the Voila command and exit")
 
@@ -50,6 +54,19 @@ def run(args) -> int:
         print(f"Error: {target} does not exist. Run `kit workshop` from the kit's folder or name the folder.", file=sys.stderr)
         return 1
     options = dict(ip=args.host, cull_idle=args.cull, cull_interval=max(10, min(60, args.cull // 5)), pool=args.pool)
+    if args.pool > 0:
+        from kit.errors import KitError
+        from kit.workshop.server import write_pool_config
+
+        apps = [a for a in args.pool_apps.split(",") if a.strip()] if args.pool_apps else None
+        try:
+            options["pool_config"] = write_pool_config(target, args.pool, apps)
+        except KitError as err:
+            print(f"Error: {err}", file=sys.stderr)
+            return 1
+    elif args.pool_apps:
+        print("Error: --pool-apps needs --pool N (how many ready kernels each of those apps keeps).", file=sys.stderr)
+        return 1
     if args.dry_run:
         print(" ".join(voila_command(target, args.port, **options)))
         return 0

@@ -6,17 +6,24 @@ so what is tested is what runs in the room.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import tempfile
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-__all__ = ["TEMPLATE", "TEMPLATES_DIR", "voila_command", "voila_env", "start", "wait_until_up", "share_urls", "free_port", "workshops_dir"]
+__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "voila_command", "voila_env", "pool_settings", "write_pool_config", "start",
+           "wait_until_up", "share_urls", "free_port", "workshops_dir"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "kit"  # templates/voila/templates/kit: lab without its CDN <link>s, offline folder page
+# Seconds before Voila replaces a ready kernel that a visitor took. Voila's default (1 s) starts the
+# replacements while the rest of the room is still connecting, and kernel starts are what a 2-core
+# laptop is short of; 30 s lets a room join first and refills while people read the task sheet.
+POOL_REFILL_DELAY = 30.0
 
 
 def workshops_dir() -> Path:
@@ -33,6 +40,7 @@ def voila_command(
     cull_idle: int = 600,
     cull_interval: int = 60,
     pool: int = 0,
+    pool_config: str | Path | None = None,
     theme: str = "light",
     template: str = TEMPLATE,
     extra: list[str] | None = None,
@@ -43,7 +51,9 @@ def voila_command(
     * sources stripped, tracebacks hidden, template/theme fixed (a URL can't switch them);
     * idle kernels (closed tabs) culled after ``cull_idle`` seconds, checked every ``cull_interval``;
       kernels with an open page are never culled;
-    * ``pool`` > 0 keeps that many kernels per notebook preheated (the notebook already run).
+    * ``pool`` > 0 keeps that many kernels per notebook preheated (the notebook already run);
+      ``pool_config``: a folder holding a ``voila.json`` from :func:`pool_settings` that says which
+      notebooks get a pool (the only Voila config file read then).
     """
     cmd = [
         sys.executable, "-m", "voila", str(target),
@@ -63,7 +73,57 @@ def voila_command(
     ]
     if pool > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool)}"]
+        if pool_config is not None:
+            cmd.append(f"--Voila.config_file_paths={pool_config}")
     return cmd + list(extra or [])
+
+
+def pool_settings(target: str | Path, pool: int, apps: list[str] | None = None,
+                  refill_delay: float = POOL_REFILL_DELAY) -> dict:
+    """Voila's kernel-pool settings: ``pool`` ready kernels for the index page and for each app in ``apps``.
+
+    ``apps`` holds app numbers or names (``"3"``, ``"03"``, ``"03-network-mapper"``, ``"mapper"``); ``None``
+    means every notebook. Other notebooks start a kernel when a page opens, as without a pool.
+    A name that matches no app raises a :class:`kit.errors.UnknownNameError` listing the apps.
+
+    >>> settings = pool_settings(workshops_dir(), 30, ["03"])
+    >>> settings["VoilaKernelManager"]["kernel_pools_config"]
+    {'default': {'pool_size': 0}, 'index.ipynb': {'pool_size': 30}, '03-network-mapper.ipynb': {'pool_size': 30}}
+    >>> settings["VoilaKernelManager"]["fill_delay"]
+    30.0
+    """
+    from kit.errors import unknown_name
+
+    target = Path(target)
+    notebooks = [target.name] if target.is_file() else sorted(p.name for p in target.glob("*.ipynb"))
+    if apps is None:
+        chosen = notebooks
+    else:
+        chosen = [n for n in notebooks if n == "index.ipynb"]
+        for app in apps:
+            app = app.strip().removesuffix(".ipynb").lower()
+            found = [n for n in notebooks if n != "index.ipynb" and _names_app(n, app)]
+            if not found:
+                raise unknown_name("app", app, [n.removesuffix(".ipynb") for n in notebooks if n != "index.ipynb"])
+            chosen += [n for n in found if n not in chosen]
+    pools = {"default": {"pool_size": 0}} | {n: {"pool_size": int(pool)} for n in chosen}
+    return {"VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": float(refill_delay)}}
+
+
+def _names_app(notebook: str, app: str) -> bool:
+    """Does ``app`` ("3", "03", "03-network-mapper", "mapper") name the app in file ``notebook``?"""
+    stem = notebook.removesuffix(".ipynb").lower()
+    number = stem.split("-")[0]
+    if app.isdigit():
+        return number.isdigit() and int(number) == int(app)
+    return app == stem or app in stem
+
+
+def write_pool_config(target: str | Path, pool: int, apps: list[str] | None = None) -> Path:
+    """Write :func:`pool_settings` as ``voila.json`` in a new temporary folder; return the folder."""
+    folder = Path(tempfile.mkdtemp(prefix="kit-voila-pool-"))
+    (folder / "voila.json").write_text(json.dumps(pool_settings(target, pool, apps), indent=1), encoding="utf-8")
+    return folder
 
 
 def voila_env(base: dict | None = None, **extra: str) -> dict:
@@ -84,8 +144,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(target, port: int, *, env: dict | None = None, log=None, **options) -> subprocess.Popen:
-    """Start Voila in the background (its own process group); see :func:`voila_command` for options."""
+def start(target, port: int, *, env: dict | None = None, log=None, pool_apps: list[str] | None = None,
+          **options) -> subprocess.Popen:
+    """Start Voila in the background (its own process group); see :func:`voila_command` for options.
+
+    With ``pool`` > 0, the pool covers the index page and ``pool_apps`` (default: every notebook),
+    refilled :data:`POOL_REFILL_DELAY` seconds after a visitor takes a kernel.
+    """
+    if options.get("pool", 0) > 0 and options.get("pool_config") is None:
+        options["pool_config"] = write_pool_config(target, options["pool"], pool_apps)
     return subprocess.Popen(
         voila_command(target, port, **options),
         env=voila_env(env),
