@@ -18,7 +18,8 @@ from kit.workshop.server import TEMPLATES_DIR, free_port, voila_command
 def test_voila_command_is_offline_safe_and_culls():
     cmd = " ".join(voila_command("workshops", 8866))
     for part in ["--Voila.ip=0.0.0.0", "--template=kit", "--strip_sources=True", "--show_tracebacks=False",
-                 "cull_idle_timeout=600", "allow_template_override=NO", "classic_tree=True"]:
+                 "cull_idle_timeout=600", "allow_template_override=NO", "classic_tree=True",
+                 "--KernelManager.transport=ipc"]:
         assert part in cmd
     assert "--preheat_kernel=True --pool_size=3" in " ".join(voila_command("w", 1, pool=3))
     template = TEMPLATES_DIR / "voila" / "templates" / "kit"

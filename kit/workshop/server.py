@@ -50,7 +50,7 @@ def voila_command(
     * ``template=kit``: offline copy of Voila's lab template (no CDN request);
     * sources stripped, tracebacks hidden, template/theme fixed (a URL can't switch them);
     * idle kernels (closed tabs) culled after ``cull_idle`` seconds, checked every ``cull_interval``;
-      kernels with an open page are never culled;
+      kernels with an open page are never culled; kernels reached over Unix sockets (no port races);
     * ``pool`` > 0 keeps that many kernels per notebook preheated (the notebook already run);
       ``pool_config``: a folder holding a ``voila.json`` from :func:`pool_settings` that says which
       notebooks get a pool (the only Voila config file read then).
@@ -70,6 +70,10 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
         "--MappingKernelManager.cull_connected=False",
+        # Kernels talk to the server over Unix sockets in Voila's own folder, not TCP ports: when a
+        # room opens pages at once, kernels started together raced for the same free ports
+        # ("Address already in use") and some participants never got the app.
+        "--KernelManager.transport=ipc",
     ]
     if pool > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool)}"]
