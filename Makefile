@@ -8,6 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kit-installed
 PORT   ?= 8866
+# Extra options for `kit workshop`, e.g. make workshop ARGS="--pool 30 --pool-apps 03"
+ARGS   ?=
 # Tests run in parallel on every core; override with `make test WORKERS=1`.
 WORKERS ?= auto
 
@@ -43,7 +45,7 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 workshop: $(STAMP)
-	$(BIN)/kit workshop --port $(PORT)
+	$(BIN)/kit workshop --port $(PORT) $(ARGS)
 
 build: $(STAMP)
 	$(BIN)/kit build

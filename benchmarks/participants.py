@@ -26,6 +26,7 @@ import re
 import struct
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
@@ -131,4 +132,6 @@ def room(base: str, app: str, assets: list[str], n: int, limit: float = 240) -> 
     async def everyone():
         return await asyncio.gather(*(join(base, app, assets, limit) for _ in range(n)))
 
-    return asyncio.run(everyone())
+    # In a thread of its own: the caller may be running an event loop already (Playwright's sync API does).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, everyone()).result()
