@@ -388,13 +388,13 @@ def main() -> int:
             t0 = time.monotonic()
             pooled_server = Server(folder, data, pool=args.room, pool_apps=["03"])
             try:
-                fill = time.monotonic() - t0 + wait_until_quiet(pooled_server, 2 * args.room)
+                fill = time.monotonic() - t0 + wait_until_quiet(pooled_server, args.room)
                 mem = pooled_server.rss()
                 drawn = first_render(browser, pooled_server, app, outside)  # a real page alone, from the pool
                 share = server_room(pooled_server, app, 1, assets)[0]       # its server share, from the pool
                 device = max(0.0, drawn - share)
                 room = server_room(pooled_server, app, args.room, assets)
-                print(f"Same {args.room} with `kit workshop --pool {args.room} --pool-apps 03` (index and app; ready "
+                print(f"Same {args.room} with `kit workshop --pool {args.room} --pool-apps 03` (ready "
                       f"{fill:.0f} s after start, {mem:.0f} MiB): {describe(room)}")
                 seen = [t for t in room if t != float("inf")]
                 last = max(seen) if len(seen) == len(room) else float("inf")

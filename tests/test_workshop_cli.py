@@ -67,20 +67,22 @@ def test_kit_workshop_prints_address_and_key_serves_the_index_and_stops_cleanly(
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
 
 
-def test_pool_settings_cover_the_index_and_the_named_apps_only(tmp_path):
-    from kit.errors import UnknownNameError
+def test_pool_settings_cover_the_named_apps_and_stay_within_the_limit(tmp_path):
+    from kit.errors import InputError, UnknownNameError
     from kit.workshop.server import POOL_REFILL_DELAY, pool_settings, workshops_dir
 
     def pools(apps):
         return pool_settings(workshops_dir(), 30, apps)["VoilaKernelManager"]["kernel_pools_config"]
 
-    assert pools(["3", "health"]) == {"default": {"pool_size": 0}, "index.ipynb": {"pool_size": 30},
-                                      "03-network-mapper.ipynb": {"pool_size": 30},
-                                      "04-health-check.ipynb": {"pool_size": 30}}
-    assert pools(["03-network-mapper.ipynb"]) == pools(["03"])
-    everything = pools(None)
+    assert pools(["3"]) == {"default": {"pool_size": 0}, "03-network-mapper.ipynb": {"pool_size": 30}}
+    assert pools(["03-network-mapper.ipynb"]) == pools(["mapper"]) == pools(["03"])
+    two = pool_settings(workshops_dir(), 15, ["health", "index"])["VoilaKernelManager"]["kernel_pools_config"]
+    assert two == {"default": {"pool_size": 0}, "04-health-check.ipynb": {"pool_size": 15}, "index.ipynb": {"pool_size": 15}}
+    everything = pool_settings(workshops_dir(), 2)["VoilaKernelManager"]["kernel_pools_config"]
     assert len(everything) == 1 + len(list(workshops_dir().glob("*.ipynb")))
-    assert pool_settings(workshops_dir(), 5)["VoilaKernelManager"]["fill_delay"] == POOL_REFILL_DELAY >= 10
+    assert pool_settings(workshops_dir(), 4)["VoilaKernelManager"]["fill_delay"] == POOL_REFILL_DELAY >= 10
+    with pytest.raises(InputError, match="60 kernels ready; at most 30"):
+        pool_settings(workshops_dir(), 30, ["03", "04"])
     with pytest.raises(UnknownNameError, match="no app called '07'.*'06-evidence-screener'"):
         pools(["07"])
     one = tmp_path / "talk.ipynb"
@@ -96,6 +98,8 @@ def test_pool_apps_errors_are_plain():
 
     bad = run("--pool", "3", "--pool-apps", "mapper,99")
     assert bad.returncode == 1 and "There is no app called '99'" in bad.stderr and "Traceback" not in bad.stderr
+    big = run("--pool", "30")  # every notebook
+    assert big.returncode == 1 and "--pool-apps 03" in big.stderr and "Traceback" not in big.stderr
     alone = run("--pool-apps", "03")
     assert alone.returncode == 1 and "--pool-apps needs --pool N" in alone.stderr
     good = run("--pool", "3", "--pool-apps", "03")

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "voila_command", "voila_env", "pool_settings", "write_pool_config", "start",
+__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "MAX_POOLED", "voila_command", "voila_env", "pool_settings", "write_pool_config", "start",
            "wait_until_up", "share_urls", "free_port", "workshops_dir"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -24,6 +24,9 @@ TEMPLATE = "kit"  # templates/voila/templates/kit: lab without its CDN <link>s, 
 # replacements while the rest of the room is still connecting, and kernel starts are what a 2-core
 # laptop is short of; 30 s lets a room join first and refills while people read the task sheet.
 POOL_REFILL_DELAY = 30.0
+# Ready kernels in all. On our 2-core test machine Voila 0.5.13 served pages from 30 preheated
+# kernels (2.7 s to the first control) but from 60 it served none within 3 minutes.
+MAX_POOLED = 30
 
 
 def workshops_dir() -> Path:
@@ -84,32 +87,40 @@ def voila_command(
 
 def pool_settings(target: str | Path, pool: int, apps: list[str] | None = None,
                   refill_delay: float = POOL_REFILL_DELAY) -> dict:
-    """Voila's kernel-pool settings: ``pool`` ready kernels for the index page and for each app in ``apps``.
+    """Voila's kernel-pool settings: ``pool`` ready kernels for each app in ``apps``.
 
-    ``apps`` holds app numbers or names (``"3"``, ``"03"``, ``"03-network-mapper"``, ``"mapper"``); ``None``
-    means every notebook. Other notebooks start a kernel when a page opens, as without a pool.
-    A name that matches no app raises a :class:`kit.errors.UnknownNameError` listing the apps.
+    ``apps`` holds app numbers or names (``"3"``, ``"03"``, ``"03-network-mapper"``, ``"mapper"``,
+    ``"index"``); ``None`` means every notebook. Other notebooks start a kernel when a page opens,
+    as without a pool. A name that matches no app raises a :class:`kit.errors.UnknownNameError`
+    listing the apps; more than :data:`MAX_POOLED` ready kernels in all, an
+    :class:`kit.errors.InputError` saying what to change.
 
     >>> settings = pool_settings(workshops_dir(), 30, ["03"])
     >>> settings["VoilaKernelManager"]["kernel_pools_config"]
-    {'default': {'pool_size': 0}, 'index.ipynb': {'pool_size': 30}, '03-network-mapper.ipynb': {'pool_size': 30}}
+    {'default': {'pool_size': 0}, '03-network-mapper.ipynb': {'pool_size': 30}}
     >>> settings["VoilaKernelManager"]["fill_delay"]
     30.0
     """
-    from kit.errors import unknown_name
+    from kit.errors import InputError, unknown_name
 
     target = Path(target)
     notebooks = [target.name] if target.is_file() else sorted(p.name for p in target.glob("*.ipynb"))
     if apps is None:
         chosen = notebooks
     else:
-        chosen = [n for n in notebooks if n == "index.ipynb"]
+        chosen = []
         for app in apps:
             app = app.strip().removesuffix(".ipynb").lower()
-            found = [n for n in notebooks if n != "index.ipynb" and _names_app(n, app)]
+            found = [n for n in notebooks if _names_app(n, app)]
             if not found:
-                raise unknown_name("app", app, [n.removesuffix(".ipynb") for n in notebooks if n != "index.ipynb"])
+                raise unknown_name("app", app, [n.removesuffix(".ipynb") for n in notebooks])
             chosen += [n for n in found if n not in chosen]
+    if int(pool) * len(chosen) > MAX_POOLED:
+        raise InputError(
+            f"--pool {pool} for {len(chosen)} notebooks would keep {int(pool) * len(chosen)} kernels ready; at most "
+            f"{MAX_POOLED} in all work reliably (with more, Voila stopped serving pages on our test laptop). "
+            "Name only the app the room opens first with --pool-apps (for example --pool-apps 03), "
+            "or choose a smaller --pool.")
     pools = {"default": {"pool_size": 0}} | {n: {"pool_size": int(pool)} for n in chosen}
     return {"VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": float(refill_delay)}}
 
