@@ -17,10 +17,11 @@ def configure(parser) -> None:
     parser.add_argument("--host", default="0.0.0.0", help="interface to listen on (default: all, so phones on the same network can join)")
     parser.add_argument("--cull", type=int, default=600, help="seconds before the kernel of a closed page is stopped (default 600)")
     parser.add_argument("--pool", type=int, default=0, metavar="N",
-                        help="kernels kept ready for the index page and each app, for a room that opens them at once "
-                             "(default 0; each uses 40-110 MiB): the size of the room")
+                        help="kernels kept ready for each app in --pool-apps, for a room that opens it at once "
+                             "(default 0; each uses 40-110 MiB; at most 30 in all): the size of the room")
     parser.add_argument("--pool-apps", default=None, metavar="APPS",
-                        help="with --pool: only these apps get ready kernels, by number or name, e.g. 03,04 (default: all)")
+                        help="with --pool: the apps that get ready kernels, by number or name, e.g. 03 or 03,04 or index "
+                             "(default: every notebook)")
     parser.add_argument("--store", default=None, help="database URL for answers (default: KIT_STORE_URL or SQLite in the data folder)")
     parser.add_argument("--dry-run", action="store_true", help="print the Voila command and exit")
 

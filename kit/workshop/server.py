@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import os
 import socket
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "MAX_POOLED", "voila_command", "voila_env", "pool_settings", "write_pool_config", "start",
-           "wait_until_up", "share_urls", "free_port", "workshops_dir"]
+__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "MAX_POOLED", "voila_command", "voila_env",
+           "pool_settings", "write_pool_config", "start", "wait_until_up", "share_urls", "free_port", "workshops_dir"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "kit"  # templates/voila/templates/kit: lab without its CDN <link>s, offline folder page
@@ -163,7 +163,7 @@ def start(target, port: int, *, env: dict | None = None, log=None, pool_apps: li
           **options) -> subprocess.Popen:
     """Start Voila in the background (its own process group); see :func:`voila_command` for options.
 
-    With ``pool`` > 0, the pool covers the index page and ``pool_apps`` (default: every notebook),
+    With ``pool`` > 0, the pool covers ``pool_apps`` (default: every notebook; see :func:`pool_settings`),
     refilled :data:`POOL_REFILL_DELAY` seconds after a visitor takes a kernel.
     """
     if options.get("pool", 0) > 0 and options.get("pool_config") is None:
