@@ -72,17 +72,17 @@ def test_pool_settings_cover_the_named_apps_and_stay_within_the_limit(tmp_path):
     from kit.workshop.server import POOL_REFILL_DELAY, pool_settings, workshops_dir
 
     def pools(apps):
-        return pool_settings(workshops_dir(), 30, apps)["VoilaKernelManager"]["kernel_pools_config"]
+        return pool_settings(workshops_dir(), 20, apps)["VoilaKernelManager"]["kernel_pools_config"]
 
-    assert pools(["3"]) == {"default": {"pool_size": 0}, "03-network-mapper.ipynb": {"pool_size": 30}}
+    assert pools(["3"]) == {"default": {"pool_size": 0}, "03-network-mapper.ipynb": {"pool_size": 20}}
     assert pools(["03-network-mapper.ipynb"]) == pools(["mapper"]) == pools(["03"])
-    two = pool_settings(workshops_dir(), 15, ["health", "index"])["VoilaKernelManager"]["kernel_pools_config"]
-    assert two == {"default": {"pool_size": 0}, "04-health-check.ipynb": {"pool_size": 15}, "index.ipynb": {"pool_size": 15}}
+    two = pool_settings(workshops_dir(), 10, ["health", "index"])["VoilaKernelManager"]["kernel_pools_config"]
+    assert two == {"default": {"pool_size": 0}, "04-health-check.ipynb": {"pool_size": 10}, "index.ipynb": {"pool_size": 10}}
     everything = pool_settings(workshops_dir(), 2)["VoilaKernelManager"]["kernel_pools_config"]
     assert len(everything) == 1 + len(list(workshops_dir().glob("*.ipynb")))
-    assert pool_settings(workshops_dir(), 4)["VoilaKernelManager"]["fill_delay"] == POOL_REFILL_DELAY >= 10
-    with pytest.raises(InputError, match="60 kernels ready; at most 30"):
-        pool_settings(workshops_dir(), 30, ["03", "04"])
+    assert pool_settings(workshops_dir(), 2)["VoilaKernelManager"]["fill_delay"] == POOL_REFILL_DELAY >= 10
+    with pytest.raises(InputError, match="30 kernels ready; at most 20"):
+        pool_settings(workshops_dir(), 15, ["03", "04"])
     with pytest.raises(UnknownNameError, match="no app called '07'.*'06-evidence-screener'"):
         pools(["07"])
     one = tmp_path / "talk.ipynb"
@@ -98,7 +98,7 @@ def test_pool_apps_errors_are_plain():
 
     bad = run("--pool", "3", "--pool-apps", "mapper,99")
     assert bad.returncode == 1 and "There is no app called '99'" in bad.stderr and "Traceback" not in bad.stderr
-    big = run("--pool", "30")  # every notebook
+    big = run("--pool", "30", "--pool-apps", "03")
     assert big.returncode == 1 and "--pool-apps 03" in big.stderr and "Traceback" not in big.stderr
     alone = run("--pool-apps", "03")
     assert alone.returncode == 1 and "--pool-apps needs --pool N" in alone.stderr

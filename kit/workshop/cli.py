@@ -18,7 +18,7 @@ def configure(parser) -> None:
     parser.add_argument("--cull", type=int, default=600, help="seconds before the kernel of a closed page is stopped (default 600)")
     parser.add_argument("--pool", type=int, default=0, metavar="N",
                         help="kernels kept ready for each app in --pool-apps, for a room that opens it at once "
-                             "(default 0; each uses 40-110 MiB; at most 30 in all): the size of the room")
+                             "(default 0; each uses 40-110 MiB; at most 20 in all): the size of the room")
     parser.add_argument("--pool-apps", default=None, metavar="APPS",
                         help="with --pool: the apps that get ready kernels, by number or name, e.g. 03 or 03,04 or index "
                              "(default: every notebook)")
