@@ -19,7 +19,7 @@ def test_voila_command_is_offline_safe_and_culls():
     cmd = " ".join(voila_command("workshops", 8866))
     for part in ["--Voila.ip=0.0.0.0", "--template=kit", "--strip_sources=True", "--show_tracebacks=False",
                  "cull_idle_timeout=600", "allow_template_override=NO", "classic_tree=True",
-                 "--KernelManager.transport=ipc"]:
+                 "--KernelManager.transport=ipc", "--VoilaExecutor.iopub_timeout=120"]:
         assert part in cmd
     assert "--preheat_kernel=True --pool_size=3" in " ".join(voila_command("w", 1, pool=3))
     template = TEMPLATES_DIR / "voila" / "templates" / "kit"
@@ -67,7 +67,19 @@ def test_kit_workshop_prints_address_and_key_serves_the_index_and_stops_cleanly(
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
 
 
-def test_pool_settings_cover_the_named_apps_and_stay_within_the_limit(tmp_path):
+def test_voila_reads_the_longer_wait_for_outputs():
+    """A busy server waits for a cell's outputs instead of showing a blank app (nbclient's default is 4 s)."""
+    import nbformat
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from voila.execute import VoilaExecutor
+
+    flags = [f for f in voila_command("w", 1) if f.startswith("--VoilaExecutor.")]
+    config = KVArgParseConfigLoader(argv=flags).load_config()
+    executor = VoilaExecutor(nbformat.v4.new_notebook(), km=None, config=config)
+    assert executor.iopub_timeout == 120 > VoilaExecutor(nbformat.v4.new_notebook(), km=None).iopub_timeout
+
+
+def test_pool_settings_cover_the_named_apps_and_fit_in_memory(tmp_path):
     from kit.errors import InputError, UnknownNameError
     from kit.workshop.server import POOL_REFILL_DELAY, pool_settings, workshops_dir
 
@@ -81,8 +93,11 @@ def test_pool_settings_cover_the_named_apps_and_stay_within_the_limit(tmp_path):
     everything = pool_settings(workshops_dir(), 2)["VoilaKernelManager"]["kernel_pools_config"]
     assert len(everything) == 1 + len(list(workshops_dir().glob("*.ipynb")))
     assert pool_settings(workshops_dir(), 2)["VoilaKernelManager"]["fill_delay"] == POOL_REFILL_DELAY >= 10
-    with pytest.raises(InputError, match="30 kernels ready; at most 20"):
-        pool_settings(workshops_dir(), 15, ["03", "04"])
+    # A room of 30 on a laptop with 8 GB, 5 GB of it free, fits; two apps' pools of 30 with 2 GB free do not.
+    assert pool_settings(workshops_dir(), 30, ["03"], free_mib=5 * 1024)
+    with pytest.raises(InputError, match=r"60 kernels ready, about 7\.0 GB of memory; this computer has 2\.0 GB free, "
+                                         r"enough for about 13\. Name only the app"):
+        pool_settings(workshops_dir(), 30, ["03", "04"], free_mib=2 * 1024)
     with pytest.raises(UnknownNameError, match="no app called '07'.*'06-evidence-screener'"):
         pools(["07"])
     one = tmp_path / "talk.ipynb"
@@ -98,9 +113,37 @@ def test_pool_apps_errors_are_plain():
 
     bad = run("--pool", "3", "--pool-apps", "mapper,99")
     assert bad.returncode == 1 and "There is no app called '99'" in bad.stderr and "Traceback" not in bad.stderr
-    big = run("--pool", "30", "--pool-apps", "03")
-    assert big.returncode == 1 and "--pool-apps 03" in big.stderr and "Traceback" not in big.stderr
+    big = run("--pool", "100000", "--pool-apps", "03")  # more memory than any laptop has
+    assert big.returncode == 1 and "GB free" in big.stderr and "--pool-apps 03" in big.stderr and "Traceback" not in big.stderr
     alone = run("--pool-apps", "03")
     assert alone.returncode == 1 and "--pool-apps needs --pool N" in alone.stderr
     good = run("--pool", "3", "--pool-apps", "03")
     assert good.returncode == 0 and "--Voila.config_file_paths=" in good.stdout
+
+
+@pytest.mark.slow
+def test_kit_workshop_with_a_pool_says_when_the_room_can_join(tmp_path):
+    from kit.workshop.server import kernel_processes
+
+    port = free_port()
+    env = dict(os.environ, KIT_DATA_DIR=str(tmp_path), KIT_QUIET="1", KIT_FACILITATOR_KEY="K")
+    env.pop("KIT_STORE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "workshop", "--port", str(port), "--pool", "2",
+                             "--pool-apps", "03"], env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        lines, deadline = [], time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "ROOM READY" in line:
+                break
+        said = "".join(lines)
+        assert "Getting 2 kernels ready for 03-network-mapper" in said, said
+        assert "ROOM READY: 2 kernels are waiting" in said, said
+        assert len(kernel_processes(proc.pid)) == 2  # the pool (Voila's kernels), nothing else started yet
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+

@@ -18,7 +18,8 @@ def configure(parser) -> None:
     parser.add_argument("--cull", type=int, default=600, help="seconds before the kernel of a closed page is stopped (default 600)")
     parser.add_argument("--pool", type=int, default=0, metavar="N",
                         help="kernels kept ready for each app in --pool-apps, for a room that opens it at once "
-                             "(default 0; each uses 40-110 MiB; at most 20 in all): the size of the room")
+                             "(default 0): the size of the room. Each uses 60-120 MiB; a pool fills in about a second "
+                             "a kernel, and kit workshop says when the room can join")
     parser.add_argument("--pool-apps", default=None, metavar="APPS",
                         help="with --pool: the apps that get ready kernels, by number or name, e.g. 03 or 03,04 or index "
                              "(default: every notebook)")
@@ -42,6 +43,26 @@ def _banner(urls: list[str], key: str, store_url: str, data_dir: Path) -> str:
         line,
     ]
     return "\n".join(out)
+
+
+def _report_pool(proc, pool_config: Path, limit: float = 900) -> None:
+    """Tell the facilitator when the preheated kernels are ready, so the room joins after that."""
+    import json
+
+    from kit.workshop.server import wait_for_kernels
+
+    settings = json.loads((Path(pool_config) / "voila.json").read_text(encoding="utf-8"))
+    pools = settings["VoilaKernelManager"]["kernel_pools_config"]
+    wanted = sum(p["pool_size"] for p in pools.values())
+    apps = ", ".join(n.removesuffix(".ipynb") for n, p in pools.items() if n != "default" and p["pool_size"])
+    print(f"  Getting {wanted} kernels ready for {apps} (about a second each on a small laptop).\n"
+          "  Let the room join once the next line says so.", flush=True)
+    took = wait_for_kernels(proc.pid, wanted, limit=limit)
+    if took is not None:
+        print(f"  ROOM READY: {wanted} kernels are waiting ({took:.0f} s). Participants can join now.", flush=True)
+    elif proc.poll() is None:
+        print(f"  The ready kernels were not all prepared within {limit / 60:.0f} minutes (is the computer busy?). "
+              "The room can join; the first pages may be slow.", flush=True)
 
 
 def run(args) -> int:
@@ -86,6 +107,8 @@ def run(args) -> int:
         wait_until_up(args.port, proc, timeout=120)
         urls = share_urls(args.port)
         print(_banner(urls, key, store._engine.url.render_as_string(hide_password=True), data_dir()), flush=True)
+        if args.pool > 0:
+            _report_pool(proc, options["pool_config"])
         return proc.wait()
     except KeyboardInterrupt:
         return 0

@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "MAX_POOLED", "voila_command", "voila_env",
-           "pool_settings", "write_pool_config", "start", "wait_until_up", "share_urls", "free_port", "workshops_dir"]
+__all__ = ["TEMPLATE", "TEMPLATES_DIR", "POOL_REFILL_DELAY", "KERNEL_MIB", "IOPUB_TIMEOUT", "voila_command", "voila_env",
+           "pool_settings", "write_pool_config", "start", "wait_until_up", "share_urls", "free_port", "workshops_dir",
+           "kernel_processes", "wait_for_kernels"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "kit"  # templates/voila/templates/kit: lab without its CDN <link>s, offline folder page
@@ -24,10 +25,13 @@ TEMPLATE = "kit"  # templates/voila/templates/kit: lab without its CDN <link>s, 
 # replacements while the rest of the room is still connecting, and kernel starts are what a 2-core
 # laptop is short of; 30 s lets a room join first and refills while people read the task sheet.
 POOL_REFILL_DELAY = 30.0
-# Ready kernels in all. On our 2-core test machine Voila 0.5.13 served a page from a pool of 20
-# (2.8 s to the first control); from 30 it did so once in three tries (2.7 s) and from 60 never
-# within 3 minutes, so the kit allows 20.
-MAX_POOLED = 20
+# Memory to allow for each ready kernel when checking a pool fits this computer. Our app kernels
+# measured 57-60 MiB each in a pool of 30 (benchmarks/workshop.py); a plain Voila kernel with pandas,
+# 104-137 MiB (issue 8). A pool needing more than POOL_MEMORY_SHARE of the free memory is refused.
+KERNEL_MIB = 120
+POOL_MEMORY_SHARE = 0.8
+# Seconds the server waits for a cell's outputs once the kernel has run it (see voila_command).
+IOPUB_TIMEOUT = 120
 
 
 def workshops_dir() -> Path:
@@ -78,6 +82,11 @@ def voila_command(
         # room opens pages at once, kernels started together raced for the same free ports
         # ("Address already in use") and some participants never got the app.
         "--KernelManager.transport=ipc",
+        # How long the server waits for a cell's outputs after the kernel says the cell is done.
+        # nbclient's default, 4 s, is too short when a room's kernels all run the app at once on a
+        # laptop: the server falls behind, gives up on the cell and the page shows no app at all
+        # ("Timeout waiting for IOPub output"; a pool of 60 kernels lost every page that way here).
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
     if pool > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool)}"]
@@ -87,14 +96,14 @@ def voila_command(
 
 
 def pool_settings(target: str | Path, pool: int, apps: list[str] | None = None,
-                  refill_delay: float = POOL_REFILL_DELAY) -> dict:
+                  refill_delay: float = POOL_REFILL_DELAY, free_mib: float | None = None) -> dict:
     """Voila's kernel-pool settings: ``pool`` ready kernels for each app in ``apps``.
 
     ``apps`` holds app numbers or names (``"3"``, ``"03"``, ``"03-network-mapper"``, ``"mapper"``,
     ``"index"``); ``None`` means every notebook. Other notebooks start a kernel when a page opens,
     as without a pool. A name that matches no app raises a :class:`kit.errors.UnknownNameError`
-    listing the apps; more than :data:`MAX_POOLED` ready kernels in all, an
-    :class:`kit.errors.InputError` saying what to change.
+    listing the apps; a pool that would not fit in the free memory (``free_mib``, default: measured
+    now; :data:`KERNEL_MIB` a kernel), an :class:`kit.errors.InputError` saying what to change.
 
     >>> settings = pool_settings(workshops_dir(), 20, ["03"])
     >>> settings["VoilaKernelManager"]["kernel_pools_config"]
@@ -116,14 +125,23 @@ def pool_settings(target: str | Path, pool: int, apps: list[str] | None = None,
             if not found:
                 raise unknown_name("app", app, [n.removesuffix(".ipynb") for n in notebooks])
             chosen += [n for n in found if n not in chosen]
-    if int(pool) * len(chosen) > MAX_POOLED:
+    kernels = int(pool) * len(chosen)
+    free = _free_mib() if free_mib is None else free_mib
+    if kernels * KERNEL_MIB > POOL_MEMORY_SHARE * free:
+        fits = int(POOL_MEMORY_SHARE * free // KERNEL_MIB)
         raise InputError(
-            f"--pool {pool} for {len(chosen)} notebooks would keep {int(pool) * len(chosen)} kernels ready; at most "
-            f"{MAX_POOLED} in all work reliably (with more, Voila stopped serving pages on our test laptop). "
-            "Name only the app the room opens first with --pool-apps (for example --pool-apps 03), "
-            "or choose a smaller --pool.")
+            f"--pool {pool} for {len(chosen)} notebooks would keep {kernels} kernels ready, about "
+            f"{kernels * KERNEL_MIB / 1024:.1f} GB of memory; this computer has {free / 1024:.1f} GB free, "
+            f"enough for about {fits}. Name only the app the room opens first with --pool-apps "
+            "(for example --pool-apps 03), choose a smaller --pool, or close other programs.")
     pools = {"default": {"pool_size": 0}} | {n: {"pool_size": int(pool)} for n in chosen}
     return {"VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": float(refill_delay)}}
+
+
+def _free_mib() -> float:
+    import psutil
+
+    return psutil.virtual_memory().available / 2**20
 
 
 def _names_app(notebook: str, app: str) -> bool:
@@ -215,3 +233,64 @@ def share_urls(port: int) -> list[str]:
         pass
     lan = [ip for ip in dict.fromkeys(found) if not ip.startswith("127.")]
     return [f"http://{ip}:{port}/" for ip in lan] + [f"http://localhost:{port}/"]
+
+
+def kernel_processes(pid: int) -> list:
+    """The running kernel processes (``psutil.Process``) that the Voila server ``pid`` started."""
+    import psutil
+
+    found = []
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:  # the server has stopped
+        return found
+    for proc in children:
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(proc.cmdline()):
+                found.append(proc)
+        except psutil.Error:  # gone meanwhile (a culled kernel)
+            pass
+    return found
+
+
+def wait_for_kernels(pid: int, kernels: int, limit: float = 900, quiet: float = 10.0) -> float | None:
+    """Wait until the server ``pid`` runs ``kernels`` kernels and they have finished their work.
+
+    "Finished" means the server and its kernels together used under ``quiet`` per cent of one core
+    over 3 seconds: a preheated kernel has then run its app and waits for a visitor. Returns the
+    seconds taken, or ``None`` if that did not happen within ``limit`` seconds (or the server stopped).
+    Used by ``kit workshop --pool`` to tell the facilitator when the room can join.
+
+    >>> wait_for_kernels(2**22 + 1, 1, limit=5) is None  # no such server
+    True
+    """
+    import psutil
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        try:
+            server = psutil.Process(pid)
+            if server.status() == psutil.STATUS_ZOMBIE:
+                return None
+        except psutil.Error:
+            return None
+        found = kernel_processes(pid)
+        if len(found) < kernels:
+            time.sleep(1)
+            continue
+        procs = [server, *found]
+        for proc in procs:
+            try:
+                proc.cpu_percent(None)  # start counting
+            except psutil.Error:
+                pass
+        time.sleep(3)
+        busy = 0.0
+        for proc in procs:
+            try:
+                busy += proc.cpu_percent(None)
+            except psutil.Error:
+                pass
+        if busy < quiet:
+            return round(time.monotonic() - t0, 1)
+    return None
