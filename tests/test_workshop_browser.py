@@ -245,3 +245,34 @@ def test_every_app_opens_from_a_preheated_kernel(voila, page, app):
     if app == MAPPER:  # it still answers input: the status line tells a participant what is missing
         page.locator(".kit-net-send").click()
         wait_text(page, ".kit-net-status", "Type or choose your school first")
+
+
+def test_a_room_joining_at_once_all_get_the_app_from_the_pool(voila, page):
+    """`kit workshop --pool 10 --pool-apps 03` and ten participants opening the mapper at the same moment:
+    each gets a ready kernel and the widgets' state (what their device needs to draw the app), and the
+    server waits for the apps' outputs however busy it is (no blank pages from an IOPub timeout).
+    Timing is measured by benchmarks/workshop.py, not asserted here."""
+    import sys
+
+    from kit.workshop.server import wait_for_kernels
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import participants
+
+    plain = voila()  # the files a real Chromium fetches for the page, recorded on a server without a pool
+    base = plain.base
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url[len(base) - 1:]) if r.url.startswith(base) and r.resource_type in (
+        "script", "stylesheet", "font", "image") else None)
+    page.goto(plain.url(MAPPER))
+    page.locator(".kit-app :is(button, input, select, textarea):visible").first.wait_for(state="visible", timeout=90_000)
+
+    server = voila(pool=10, pool_apps=["03"])
+    assert wait_for_kernels(server.proc.pid, 10, limit=300) is not None, "the pool of 10 never got ready"
+    room = participants.room(server.base, MAPPER, list(dict.fromkeys(seen)), 10)
+    assert [r.get("error") for r in room] == [None] * 10
+    assert all(r["ready"] < float("inf") and r["widgets"] > 10 for r in room), room
+    log = server.log.read_text()
+    assert len(re.findall(rf"Using pre-heated kernel: \S+ for {re.escape(MAPPER)}", log)) == 10
+    assert "Timeout waiting for IOPub output" not in log
