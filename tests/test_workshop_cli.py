@@ -33,6 +33,19 @@ def test_dry_run_prints_the_command():
     assert done.returncode == 0 and "--port=9999" in done.stdout and "voila" in done.stdout
 
 
+def read_until(proc, marker: str, timeout: float) -> str:
+    """What ``proc`` printed up to the line holding ``marker`` (or until it stopped or ``timeout`` passed)."""
+    lines, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            break
+    return "".join(lines)
+
+
 @pytest.mark.slow
 def test_kit_workshop_prints_address_and_key_serves_the_index_and_stops_cleanly(tmp_path):
     port = free_port()
@@ -42,15 +55,7 @@ def test_kit_workshop_prints_address_and_key_serves_the_index_and_stops_cleanly(
     proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "workshop", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        lines, deadline = [], time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "Stop with Ctrl+C" in line:
-                break
-        banner = "".join(lines)
+        banner = read_until(proc, "Stop with Ctrl+C", 120)
         key = (tmp_path / "facilitator.key").read_text().strip()
         assert f"FACILITATOR KEY (keep it to yourself):   {key}" in banner
         urls = re.findall(r"http://[\w.\-]+:\d+/", banner)
@@ -131,15 +136,7 @@ def test_kit_workshop_with_a_pool_says_when_the_room_can_join(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "workshop", "--port", str(port), "--pool", "2",
                              "--pool-apps", "03"], env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        lines, deadline = [], time.monotonic() + 240
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "ROOM READY" in line:
-                break
-        said = "".join(lines)
+        said = read_until(proc, "ROOM READY", 240)
         assert "Getting 2 kernels ready for 03-network-mapper" in said, said
         assert "ROOM READY: 2 kernels are waiting" in said, said
         assert len(kernel_processes(proc.pid)) == 2  # the pool (Voila's kernels), nothing else started yet
