@@ -19,7 +19,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kit.execute import environment, run_notebook  # noqa: E402
+from kit.notebooks.run import environment, run_notebook  # noqa: E402
 
 
 def timed(nb, cwd) -> float:

@@ -1,75 +1,7 @@
-"""Runs inside a notebook's kernel: evaluate test expressions and hand back plain values.
+"""Moved to :mod:`kit.notebooks.capture`; ``kit.capture`` keeps working as the same module object."""
 
-The build and the grader add a cell ``__import__("kit.capture").capture.emit(...)`` after each
-question; its output (mimetype :data:`MIME`) carries plain data only, judged outside the kernel.
-"""
+import sys
 
-from __future__ import annotations
+from kit.notebooks import capture as _moved
 
-import builtins
-
-from kit.values import NotPlainError, to_plain
-
-__all__ = ["MIME", "evaluate", "emit", "cell_source"]
-
-MIME = "application/vnd.kit.capture+json"
-
-
-def _namespace():
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:  # pragma: no cover
-        shell = None
-    if shell is None:
-        import __main__
-
-        return vars(__main__)
-    return shell.user_ns
-
-
-def evaluate(expression: str, namespace: dict | None = None) -> dict:
-    """Evaluate one test expression; return ``{"status": ..., "value"/"detail": ...}``.
-
-    Status is ``ok``, ``unanswered`` (a name not defined yet, or still ``...``), ``error``
-    (the student's code raised) or ``unplain`` (the value is not plain data).
-
-    >>> evaluate("x * 2", {"x": 21})
-    {'status': 'ok', 'value': 42}
-    >>> evaluate("gap", {})["status"]
-    'unanswered'
-    >>> evaluate("answer + 1", {"answer": ...})["status"]
-    'unanswered'
-    """
-    ns = _namespace() if namespace is None else namespace
-    try:
-        value = builtins.eval(expression, ns)
-    except NameError as err:
-        return {"status": "unanswered", "detail": str(err)}
-    except Exception as err:  # the student's code, whatever it raises
-        text = f"{type(err).__name__}: {err}"
-        if "ellipsis" in text.lower():
-            return {"status": "unanswered", "detail": text}
-        return {"status": "error", "detail": text[:500]}
-    if value is Ellipsis:
-        return {"status": "unanswered", "detail": "still ..."}
-    try:
-        return {"status": "ok", "value": to_plain(value)}
-    except NotPlainError as err:
-        return {"status": "unplain", "detail": str(err)}
-    except RecursionError:
-        return {"status": "unplain", "detail": "nested too deeply"}
-
-
-def emit(question: str, expressions: list[str]) -> None:
-    """Evaluate ``expressions`` and display the results as one :data:`MIME` output."""
-    from IPython.display import display
-
-    results = [evaluate(e) for e in expressions]
-    display({MIME: {"question": question, "results": results}}, raw=True)
-
-
-def cell_source(question: str, expressions: list[str]) -> str:
-    """The code of a capture cell for ``question``."""
-    return f'__import__("kit.capture").capture.emit({question!r}, {expressions!r})'
+sys.modules[__name__] = _moved

@@ -21,7 +21,7 @@ AREAS = {
 
 
 def _cmd_build(args) -> int:
-    from kit.build import build
+    from kit.notebooks.build import build
 
     report = build(args.solutions, args.exercises, check=args.check, names=args.names or None, timeout=args.timeout)
     if args.check:

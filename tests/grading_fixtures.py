@@ -162,8 +162,8 @@ _EXPECTED: dict = {}
 
 def seeded_out(folder: Path) -> Path:
     """An output folder that already holds the master's expected values (saves running the master per test)."""
-    from kit.authoring import read_master
-    from kit.build import master_hash, solution_values
+    from kit.notebooks.format import read_master
+    from kit.notebooks.build import master_hash, solution_values
 
     master_path = ROOT / "solutions" / f"{ASSIGNMENT}.ipynb"
     digest = master_hash(master_path)

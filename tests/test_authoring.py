@@ -7,10 +7,10 @@ import sys
 import nbformat
 import pytest
 
-from kit.authoring import ANSWER_PROMPT, parse_master
-from kit.build import build
+from kit.notebooks.format import ANSWER_PROMPT, parse_master
+from kit.notebooks.build import build
 from kit.errors import AuthoringError
-from kit.notebook_text import from_text
+from kit.notebooks.text import from_text
 
 GOOD = '''# %% [markdown]
 # # Demo

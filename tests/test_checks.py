@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kit.checks import CheckFailed, checker, run_check
-from kit.values import fingerprint, to_plain
+from kit.notebooks.values import fingerprint, to_plain
 from tests.notebooks import ROOT
 
 SPEC = {

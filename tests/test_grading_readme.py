@@ -9,9 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kit.build import build
+from kit.notebooks.build import build
 from kit.grading.grade import grade
-from kit.notebook_text import convert
+from kit.notebooks.text import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "90-reading-results"

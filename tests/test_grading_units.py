@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from kit.capture import evaluate
+from kit.notebooks.capture import evaluate
 from kit.errors import GradingError
 from kit.grading import collect, feedback, judge, lms, manual
 from kit.grading.run import Limits, execute_submission

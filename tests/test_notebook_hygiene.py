@@ -7,8 +7,8 @@ import sys
 import nbformat
 import pytest
 
-from kit.authoring import read_master
-from kit.build import build
+from kit.notebooks.format import read_master
+from kit.notebooks.build import build
 from tests.notebooks import ROOT, ids, notebooks
 
 ALL = notebooks("solutions") + notebooks("exercises") + notebooks("workshops")

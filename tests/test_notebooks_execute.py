@@ -8,7 +8,7 @@
 import nbformat
 import pytest
 
-from kit.execute import environment, run_notebook
+from kit.notebooks.run import environment, run_notebook
 from tests.notebooks import ids, notebooks
 
 CELL_TIMEOUT = 600  # seconds for any one cell; a whole notebook is bounded by its cells

@@ -3,7 +3,7 @@
 import matplotlib
 import nbformat
 
-from kit.execute import run_notebook
+from kit.notebooks.run import run_notebook
 
 
 def test_figure_changes_no_global_settings():

@@ -155,7 +155,7 @@ def render(result: dict, spec: dict, marks: dict | None = None) -> str:
     """The feedback page (a complete HTML document) for one gradebook result."""
     import nbformat
 
-    from kit.execute import locate_questions
+    from kit.notebooks.run import locate_questions
 
     marks = marks or {}
     total = result.get("total")

@@ -46,7 +46,7 @@ class GradeSummary:
 
 
 def _master_path(assignment: str, solutions: Path | None) -> Path:
-    from kit.build import repo_root
+    from kit.notebooks.build import repo_root
 
     folder = Path(solutions) if solutions else repo_root() / "solutions"
     path = folder / f"{assignment}.ipynb"
@@ -60,7 +60,7 @@ def make_spec(master, expected: dict | None, limits: dict) -> dict:
     """Everything a worker needs, as plain data: questions, tests (with expected values), limits."""
     import nbformat
 
-    from kit.build import master_hash
+    from kit.notebooks.build import master_hash
 
     questions = []
     for q in master.questions.values():
@@ -145,8 +145,8 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     ``notebook_timeout`` (default 10 x ``timeout``) for the whole notebook; ``memory_mb`` the
     kernel's memory limit. ``on_result(result)`` is called after each submission is saved.
     """
-    from kit.authoring import read_master
-    from kit.build import master_hash
+    from kit.notebooks.format import read_master
+    from kit.notebooks.build import master_hash
     from kit.grading.collect import collect
     from kit.grading.gradebook import State
     from kit.grading.sandbox import isolation_available
@@ -169,7 +169,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
         git = next((p / ".git" for p in master_path.resolve().parents if (p / ".git").is_dir()), None)
         if git:
             hide.add(git)
-        from kit.build import repo_root
+        from kit.notebooks.build import repo_root
 
         needed = [Path(os.__file__).resolve(), repo_root() / "kit", Path(sys.executable).resolve()]
         hide = sorted(str(h) for h in hide if not any(n.is_relative_to(h) for n in needed))
@@ -255,7 +255,7 @@ def _expected_values(state, master, digest: str, timeout: float) -> dict:
     """The master's value for every test, cached in OUT/.grading (hidden from kernels) per master version."""
     import json
 
-    from kit.build import solution_values
+    from kit.notebooks.build import solution_values
     from kit.grading.gradebook import atomic_write
 
     cache = state.root / f"expected-{digest[:16]}.json"
@@ -297,7 +297,7 @@ def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutio
     """Fold a filled-in marking CSV into the gradebook, feedback and LMS files; return the number of marks merged."""
     import csv
 
-    from kit.authoring import read_master
+    from kit.notebooks.format import read_master
     from kit.grading.gradebook import State
     from kit.grading.manual import load_marks_csv, read_marks
 

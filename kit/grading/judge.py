@@ -16,8 +16,8 @@ True
 
 from __future__ import annotations
 
-from kit.checks import _judge as _judge_condition
-from kit.values import describe_difference
+from kit.notebooks.checks import _judge as _judge_condition
+from kit.notebooks.values import describe_difference
 
 __all__ = ["judge_test", "judge_question", "HIDDEN_FAILED"]
 

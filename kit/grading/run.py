@@ -5,7 +5,7 @@ Linux allows, a read-only file system except its own folder, hidden course folde
 network). Every cell has a time limit and the whole notebook has one (a watchdog kills the
 kernel if an interrupt is ignored). Printed output is capped as it arrives, so a submission that
 prints 50 MB never holds more than the cap in the grader's memory. A capture cell after each
-question (:func:`kit.execute.inject_captures`) hands back plain values, so a kernel that dies
+question (:func:`kit.notebooks.run.inject_captures`) hands back plain values, so a kernel that dies
 part-way keeps the marks of the questions it finished.
 """
 

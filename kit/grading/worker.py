@@ -87,7 +87,7 @@ def _read(sub: dict, spec: dict):
 
 
 def _assignment_problem(nb, spec: dict) -> str | None:
-    from kit.execute import locate_questions
+    from kit.notebooks.run import locate_questions
 
     claimed = nb.metadata.get("kit", {}).get("assignment")
     if claimed and claimed != spec["assignment"]:
@@ -119,8 +119,8 @@ def _is_empty(nb, spec: dict) -> str | None:
 
 def written_answers(nb, spec: dict) -> dict[str, str]:
     """The text a student wrote in each written question's region (cells not in the exercise)."""
-    from kit.authoring import ANSWER_PROMPT
-    from kit.execute import locate_questions
+    from kit.notebooks.format import ANSWER_PROMPT
+    from kit.notebooks.run import locate_questions
 
     where = locate_questions(nb)
     given = {src.strip() for _, src in spec["exercise_cells"]}
@@ -143,8 +143,8 @@ def written_answers(nb, spec: dict) -> dict[str, str]:
 def _prepare(nb, spec: dict):
     import nbformat
 
-    from kit.capture import cell_source
-    from kit.execute import inject_captures
+    from kit.notebooks.capture import cell_source
+    from kit.notebooks.run import inject_captures
 
     tests = {q["name"]: [t["expression"] for t in q["tests"]] for q in spec["questions"] if not q["written"]}
     prepared = inject_captures(nb, tests)
@@ -204,7 +204,7 @@ def grade_one(sub: dict, spec: dict) -> dict:
 def _grade(sub: dict, spec: dict) -> dict:
     import nbformat
 
-    from kit.execute import harvest
+    from kit.notebooks.run import harvest
     from kit.grading.feedback import clean_for_feedback
     from kit.grading.judge import judge_question
     from kit.grading.run import Limits, execute_submission
