@@ -23,13 +23,26 @@ AREAS = {
 def _cmd_build(args) -> int:
     from kit.notebooks.build import build
 
-    report = build(args.solutions, args.exercises, check=args.check, names=args.names or None, timeout=args.timeout)
+    report = build(args.solutions, args.exercises, check=args.check, names=args.names or None, timeout=args.timeout,
+                   prove=not args.no_prove, require_wrong=args.require_wrong)
+    for line in report.warnings:
+        print(f"warning: {line}")
+    if report.failures:
+        print("These typical wrong answers were not proved (see README, 'Typical wrong answers'):")
+        for line in report.failures:
+            print(f"  {line}")
+    if report.proofs:
+        n = sum(len(p.outcomes) for p in report.proofs)
+        print(f"{n - sum(len(p.failures) for p in report.proofs)} of {n} wrong answer(s) proved "
+              f"in {len(report.proofs)} master(s).")
     if args.check:
         if report.stale:
             print("exercises/ is out of date. Stale or orphaned files:")
             for p in report.stale:
                 print(f"  {p}")
             print("Run `kit build` (or `make build`) and commit the result.")
+            return 1
+        if report.failures:
             return 1
         print(f"exercises/ is up to date ({len(report.unchanged)} notebooks).")
         return 0
@@ -40,7 +53,7 @@ def _cmd_build(args) -> int:
         for p in report.stale:
             print(f"  {p}")
     print(f"{len(report.written)} file(s) written, {len(report.unchanged)} notebook(s) already up to date.")
-    return 0
+    return 1 if report.failures else 0
 
 
 def _cmd_data(args) -> int:
@@ -65,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="Generate exercises/ from the masters in solutions/.")
     b.add_argument("names", nargs="*", help="master file stems (default: all)")
-    b.add_argument("--check", action="store_true", help="change nothing; exit 1 naming stale files")
+    b.add_argument("--check", action="store_true",
+                   help="change nothing; run every master once to prove its wrong answers; exit 1 naming stale "
+                        "files or unproved wrong answers")
+    b.add_argument("--no-prove", action="store_true", help="skip running the masters to prove their wrong answers")
+    b.add_argument("--require-wrong", action="store_true",
+                   help="fail (not only warn) when an auto-marked question has fewer than three wrong answers")
     b.add_argument("--timeout", type=int, default=300, help="seconds per cell when running a master")
     b.add_argument("--solutions", default=None, help="folder of masters (default: solutions/ of the kit)")
     b.add_argument("--exercises", default=None, help="folder to write (default: exercises/ of the kit)")

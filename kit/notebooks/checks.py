@@ -21,14 +21,9 @@ from pathlib import Path
 
 from kit.notebooks.capture import evaluate
 from kit.errors import KitError, unknown_name
-from kit.notebooks.values import fingerprint
+from kit.notebooks.values import fingerprint, fingerprint_matches, judge_condition
 
-__all__ = ["checker", "run_check", "CheckResult", "CheckFailed"]
-
-_SAFE_BUILTINS = {name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-                  for name in ("len", "abs", "min", "max", "sum", "round", "sorted", "set", "all", "any",
-                               "list", "dict", "str", "int", "float", "bool", "isinstance", "range", "tuple")}
-
+__all__ = ["checker", "run_check", "CheckResult", "CheckFailed", "judge_condition", "question_entry"]
 
 class CheckFailed(KitError, AssertionError):
     """Raised by a check in strict mode (KIT_CHECK_STRICT=1) when a check does not pass."""
@@ -63,20 +58,35 @@ def _checks_file(assignment: str) -> Path | None:
     return None
 
 
-def _judge(test: dict, result: dict) -> bool:
+def _judge(test: dict, result: dict, params: dict | None = None) -> bool:
+    """Whether one visible test passes, judged by its condition or by its fingerprint."""
     if result["status"] != "ok":
         return False
     if test.get("condition"):
-        try:
-            return bool(eval(test["condition"], {"__builtins__": _SAFE_BUILTINS}, {"value": result["value"]}))
-        except Exception:
-            return False
-    value, tolerance = result["value"], test.get("tolerance")
-    if tolerance and type(value) in (int, float):
-        # a value within the tolerance can sit just across a rounding step: accept the neighbours too
-        step = round(value / tolerance)
-        return any(fingerprint((step + d) * tolerance, tolerance) == test["fingerprint"] for d in (-1, 0, 1))
-    return fingerprint(value, tolerance) == test["fingerprint"]
+        return judge_condition(test["condition"], result["value"])
+    return fingerprint_matches(result["value"], test["fingerprint"], test.get("tolerance"), test.get("salt"), params)
+
+
+def question_entry(question: dict, values: list[dict], salt: str | None = None, params: dict | None = None) -> dict:
+    """One question of a checks file: its visible tests with fingerprints of the master's values.
+
+    ``question`` holds ``points``, ``written`` and ``tests`` (each ``expression``, ``hint``,
+    ``points``, ``hidden``, ``condition``, ``tolerance``); ``values`` are the master's captured
+    results, one per test. Each test's salt is ``salt`` plus the question and test number.
+    """
+    entry = {"points": question["points"], "written": question.get("written", False),
+             "hidden_tests": sum(bool(t["hidden"]) for t in question["tests"]), "tests": []}
+    for i, (test, result) in enumerate(zip(question["tests"], values), 1):
+        if test["hidden"]:
+            continue
+        item = {"expression": test["expression"], "hint": test["hint"], "points": test["points"],
+                "condition": test.get("condition"), "tolerance": test.get("tolerance"), "fingerprint": None}
+        if not test.get("condition"):
+            if salt is not None:
+                item["salt"] = f"{salt}/{question['name']}/{i}"
+            item["fingerprint"] = fingerprint(result["value"], test.get("tolerance"), item.get("salt"), params)
+        entry["tests"].append(item)
+    return entry
 
 
 def run_check(spec: dict, question: str, namespace: dict | None = None) -> CheckResult:
@@ -95,7 +105,7 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
                "run that cell (Shift+Enter). If the cell shows an error, read its last line, fix the code and run "
                "it again; then run this check again.")
         return CheckResult(question, [False] * len(results), msg, answered=False)
-    passed = [_judge(t, r) for t, r in zip(q["tests"], results)]
+    passed = [_judge(t, r, spec.get("fingerprint")) for t, r in zip(q["tests"], results)]
     n, k = len(passed), sum(passed)
     lines = []
     if all(passed):

@@ -12,7 +12,11 @@ The format is plain text in ordinary cells (see README, "Writing a master notebo
 * a code cell whose first line is ``# TEST q1 (1 point)`` or ``# HIDDEN TEST q1 (1 point)``
   is a test: ``# hint: ...`` (required), optional ``# check: <condition on value>`` and
   ``# tolerance: <number>``, then one Python expression whose value is judged;
-* a code cell ``check("q1")`` lets the student check the question (kept in the exercise).
+* a code cell ``check("q1")`` lets the student check the question (kept in the exercise);
+* a **raw** cell whose first line is ``# WRONG q1: <what the student did>`` holds a typical wrong
+  answer: optional ``# hint: <words>`` lines (words the hint shown must contain), then the wrong
+  code, which replaces the question's solution cell above it. Wrong answers never reach
+  students; ``kit build --check`` proves each one loses marks and draws a hint (:mod:`kit.notebooks.proof`).
 
 Anything that looks like a marker but is not exactly one is refused with the file, the cell
 number and what to fix: the build never guesses.
@@ -30,7 +34,7 @@ import nbformat
 
 from kit.errors import AuthoringError
 
-__all__ = ["Test", "Question", "Master", "read_master", "parse_master", "ANSWER_PROMPT"]
+__all__ = ["Test", "WrongAnswer", "Question", "Master", "read_master", "parse_master", "ANSWER_PROMPT"]
 
 ANSWER_PROMPT = "_Type your answer here, replacing this line._"
 
@@ -51,6 +55,8 @@ LOOKS_LIKE_INLINE = re.compile(r"#\s*solution\s*$", re.IGNORECASE)
 RUBRIC = "### RUBRIC"
 CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](?P<name>[A-Za-z][A-Za-z0-9_-]*)["']\s*\)\s*$""")
 SECTION = re.compile(r"^#{1,2}\s")
+WRONG = re.compile(r"^#\s+WRONG\s+(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<what>\S.*?)\s*$")
+LOOKS_LIKE_WRONG = re.compile(r"^\s*#+\s*wrong\b", re.IGNORECASE)
 
 
 @dataclass
@@ -68,6 +74,22 @@ class Test:
 
 
 @dataclass
+class WrongAnswer:
+    """A typical wrong answer to a question: code that replaces the solution cell ``replaces``.
+
+    ``replaces`` is the index of that solution cell in ``Master.answers.cells``; ``hints`` are
+    words that the hint ``check()`` shows for this answer must contain.
+    """
+
+    question: str
+    what: str
+    code: str
+    hints: list[str] = field(default_factory=list)
+    cell: int = 0
+    replaces: int = 0
+
+
+@dataclass
 class Question:
     """A graded question: its points, whether it is written (rubric-marked), and its tests."""
 
@@ -81,6 +103,9 @@ class Question:
     model_answer: str = ""
     has_check_cell: bool = False
     text: str = ""
+    wrong: list[WrongAnswer] = field(default_factory=list)
+    solution_cells: list[int] = field(default_factory=list)  # indices in Master.answers.cells
+    solution_code: list[str] = field(default_factory=list)  # the model answer's code lines
 
     @property
     def visible_tests(self) -> list[Test]:
@@ -197,6 +222,51 @@ def _parse_test(cell, path, cell_no) -> Test:
                 condition, tolerance, cell_no)
 
 
+def _parse_wrong(cell, path, cell_no, current: "Question | None") -> WrongAnswer:
+    lines = cell.source.splitlines()
+    first = lines[0].strip()
+    m = WRONG.match(first)
+    if not m:
+        raise _fail(path, cell_no, f"the first line looks like a wrong-answer marker but is not one: {first!r}.",
+                    "Write it as '# WRONG q3: <what the student did, in words>' (capitals, a colon, then words).")
+    name = m.group("name")
+    if cell.cell_type != "raw":
+        raise _fail(path, cell_no, f"the wrong answer to {name!r} is in a {cell.cell_type} cell.",
+                    "Make it a Raw cell (in Jupyter: press Esc, then R; in a text draft: '# %% [raw]'), "
+                    "so that Jupyter never runs it.")
+    if current is None or current.name != name:
+        inside = f"inside question {current.name!r}" if current else "outside any question"
+        raise _fail(path, cell_no, f"a wrong answer to {name!r} is {inside}.",
+                    f"Move it below the solution cell of question {name}, before the next question.")
+    if current.written:
+        raise _fail(path, cell_no, f"question {name!r} is written (marked by rubric), so a wrong answer cannot be proved.",
+                    "Remove the wrong-answer cell.")
+    if not current.solution_cells:
+        raise _fail(path, cell_no, f"the wrong answer to {name!r} comes before any solution cell of the question.",
+                    "Put it after the solution cell it replaces.")
+    hints, body = [], []
+    for line in lines[1:]:
+        s = line.strip()
+        if not body and s.lower().startswith("# hint:"):
+            words = s.split(":", 1)[1].strip()
+            if words:
+                hints.append(words)
+        elif not body and not s:
+            continue
+        else:
+            body.append(line)
+    code = "\n".join(body).strip("\n")
+    if not code.strip():
+        raise _fail(path, cell_no, f"the wrong answer to {name!r} has no code.",
+                    "Put the wrong code under the '# WRONG' line (and any '# hint:' lines).")
+    try:
+        ast.parse(code)
+    except SyntaxError as err:
+        raise _fail(path, cell_no, f"the wrong answer's code is not valid Python (line {err.lineno}: {err.msg}).",
+                    "Write code a student could run; to prove a typing slip, pick one Python can run.") from None
+    return WrongAnswer(name, m.group("what"), code, hints, cell_no, current.solution_cells[-1])
+
+
 def parse_master(nb, path: str | Path = "<notebook>") -> Master:
     """Parse a master notebook node; the returned ``Master.notebook`` is the student version."""
     path = Path(path)
@@ -207,6 +277,10 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
     for cell_no, cell in enumerate(nb.cells, 1):
         lines = cell.source.splitlines() or [""]
         first = lines[0].strip()
+        if cell.cell_type in ("raw", "code") and LOOKS_LIKE_WRONG.match(first):
+            wrong = _parse_wrong(cell, path, cell_no, current)  # refuses one outside its question
+            current.wrong.append(wrong)
+            continue  # wrong answers never reach students, nor the master's own run
         new = copy.deepcopy(cell)
         if cell.cell_type == "markdown":
             if LOOKS_LIKE_HEADER.match(first):
@@ -261,6 +335,10 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
             out, solution = _solution_lines(lines, path, cell_no, markdown=False)
             if solution and current is None:
                 raise _fail(path, cell_no, "solution code is outside any question.", "Move it below its question's header.")
+            if solution:
+                current.solution_cells.append(len(answered))
+                current.solution_code += [line[: -len("# SOLUTION")].rstrip() if line.rstrip().endswith("# SOLUTION")
+                                          else line for line in solution]
             new.source = "\n".join(out)
             new.outputs = []
             new.execution_count = None

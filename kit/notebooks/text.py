@@ -5,12 +5,13 @@ and turn it into a notebook without outputs::
 
     python -m kit.notebooks.text draft.py solutions/04-describing-school-data.ipynb
 
-In Markdown cells each line's leading ``# `` is removed. Cell ids are derived from the file
+In Markdown cells each line's leading ``# `` is removed; ``# %% [raw]`` starts a raw cell (kept
+as written: the master format's ``# WRONG q1: ...`` cells are raw). Cell ids are derived from the file
 name and position, so regenerating gives the same file.
 
->>> nb = from_text("# %% [markdown]\\n# # Title\\n\\n# %%\\nx = 1\\n", "demo")
+>>> nb = from_text("# %% [markdown]\\n# # Title\\n\\n# %%\\nx = 1\\n# %% [raw]\\n# WRONG q1: typed\\nx = 2\\n", "demo")
 >>> [(c.cell_type, c.source) for c in nb.cells]
-[('markdown', '# Title'), ('code', 'x = 1')]
+[('markdown', '# Title'), ('code', 'x = 1'), ('raw', '# WRONG q1: typed\\nx = 2')]
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def from_text(text: str, name: str = "notebook"):
             lines.pop(0)
         if kind == "markdown":
             cells.append(nbformat.v4.new_markdown_cell("\n".join(_strip_comment(x) for x in lines)))
+        elif kind == "raw":
+            cells.append(nbformat.v4.new_raw_cell("\n".join(lines)))
         else:
             cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
 
@@ -54,7 +57,8 @@ def from_text(text: str, name: str = "notebook"):
         m = _MARK.match(line)
         if m:
             flush()
-            kind, buf = ("markdown" if m.group("kind") in ("markdown", "md") else "code"), []
+            kind = {"markdown": "markdown", "md": "markdown", "raw": "raw"}.get(m.group("kind"), "code")
+            buf = []
         else:
             buf.append(line)
     flush()

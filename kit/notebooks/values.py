@@ -18,7 +18,8 @@ import hashlib
 import json
 import math
 
-__all__ = ["NotPlainError", "to_plain", "same", "fingerprint", "describe_difference"]
+__all__ = ["NotPlainError", "to_plain", "same", "matches", "neighbours", "fingerprint", "fingerprint_matches",
+           "describe_difference", "SCRYPT", "judge_condition", "passes"]
 
 _FRAME = "__frame__"
 _SERIES = "__series__"
@@ -164,11 +165,54 @@ def describe_difference(student, expected, tolerance=None, rel=1e-6, where="the 
     return None if student == expected else f"{where} is not the expected value"
 
 
+SIGNIFICANT = 6  # numbers without a tolerance are compared at 6 significant figures
+ZERO = 1e-9  # below this, a number counts as zero (float noise such as 1.2e-17)
+
+
+def _grid(x, tolerance):
+    """The rounding step a number falls on: ``round(x / tolerance)``, or ``x`` at 6 significant figures."""
+    if tolerance:
+        return round(x / tolerance)
+    x = float(x)
+    return 0.0 if abs(x) < ZERO else float(f"{x:.{SIGNIFICANT}g}")
+
+
+def neighbours(x, tolerance=None) -> list:
+    """The rounding steps a student's number may match: its own first, then the ones either side.
+
+    This is the one meaning of "close enough" for a number, used by ``check()`` (which only has a
+    fingerprint of the expected step) and by the grader (which has the value): a number is right
+    when the expected value's step is among these. Near a power of ten the steps of the decade
+    below count too, so 1.000001 and 0.9999995 agree.
+
+    >>> neighbours(0.12345649)
+    [0.123456, 0.123455, 0.123457]
+    >>> neighbours(9.8, tolerance=0.5)
+    [20, 19, 21]
+    """
+    g = _grid(x, tolerance)
+    if tolerance:
+        return [g, g - 1, g + 1]
+    if g == 0.0:
+        return [0.0]
+    out = [g]
+    exponent = math.floor(math.log10(abs(g)))
+    for e in (exponent, exponent - 1):
+        step = 10.0 ** (e - SIGNIFICANT + 1)
+        for c in (g - step, g + step):
+            c = _grid(c, None)
+            if c not in out:
+                out.append(c)
+    return out
+
+
+def _is_number(x) -> bool:
+    return type(x) in (int, float)  # exact types: bool is not a number here
+
+
 def _rounded(value, tolerance):
-    if type(value) is float or type(value) is int:  # bool is not int here: type() is exact
-        if tolerance:
-            return round(value / tolerance)
-        return float(f"{float(value):.6g}")
+    if _is_number(value):
+        return _grid(value, tolerance)
     if type(value) is list:
         return [_rounded(v, tolerance) for v in value]
     if type(value) is dict:
@@ -176,10 +220,94 @@ def _rounded(value, tolerance):
     return value
 
 
-def fingerprint(plain, tolerance: float | None = None) -> str:
-    """A SHA-256 of a plain value rounded to ``tolerance`` (or 6 significant figures).
+def _canonical(rounded) -> str:
+    return json.dumps(rounded, sort_keys=True, separators=(",", ":"))
 
-    Stored in exercises instead of the answer, so a student's notebook never holds it.
+
+def matches(student, expected, tolerance: float | None = None) -> bool:
+    """The one meaning of "correct" for a plain value, shared by ``check()`` and the grader.
+
+    A number matches when the expected value's rounding step is one of the student's
+    :func:`neighbours`; anything else (text, lists, tables) matches when both are equal with every
+    number rounded to its step (6 significant figures, or the test's tolerance).
+
+    >>> matches(0.12345649, 0.12345651)
+    True
+    >>> matches(0.1234, 0.1235)
+    False
+    >>> matches({"a": [1, 2.0000001]}, {"a": [1.0, 2]})
+    True
     """
-    text = json.dumps(_rounded(plain, tolerance), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if _is_number(student) and _is_number(expected):
+        return _grid(expected, tolerance) in neighbours(student, tolerance)
+    return _canonical(_rounded(student, tolerance)) == _canonical(_rounded(expected, tolerance))
+
+
+# Fingerprints: a memory-hard hash (scrypt) of the rounded value, salted per course and per test,
+# so that a table of precomputed answers is useless and each guess costs about 50 ms.
+SCRYPT = {"method": "scrypt", "n": 2 ** 14, "r": 8, "p": 1}
+
+
+def _digest(canonical: str, salt: str | None, params: dict | None) -> str:
+    data = canonical.encode("utf-8")
+    if not params or params.get("method") != "scrypt":  # format 2 checks files: plain SHA-256
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.scrypt(data, salt=(salt or "").encode("utf-8"), n=int(params["n"]), r=int(params["r"]),
+                          p=int(params["p"]), maxmem=2 ** 27, dklen=32).hex()
+
+
+def fingerprint(plain, tolerance: float | None = None, salt: str | None = None, params: dict | None = None) -> str:
+    """A hash of a plain value rounded to its step (6 significant figures, or ``tolerance``).
+
+    Stored in exercises instead of the answer, so a student's notebook never holds it. With
+    ``params`` (e.g. :data:`SCRYPT`) and a ``salt`` the hash is scrypt; without, SHA-256.
+    """
+    return _digest(_canonical(_rounded(plain, tolerance)), salt, params)
+
+
+def fingerprint_matches(student, print_: str, tolerance: float | None = None, salt: str | None = None,
+                        params: dict | None = None) -> bool:
+    """Whether ``student`` :func:`matches` the value behind the fingerprint ``print_``.
+
+    >>> fp = fingerprint(0.12345651)
+    >>> fingerprint_matches(0.12345649, fp), fingerprint_matches(0.1234, fp)
+    (True, False)
+    """
+    if _is_number(student):
+        return any(_digest(_canonical(c), salt, params) == print_ for c in neighbours(student, tolerance))
+    return fingerprint(student, tolerance, salt, params) == print_
+
+
+_SAFE_BUILTINS = {name: getattr(__import__("builtins"), name)
+                  for name in ("len", "abs", "min", "max", "sum", "round", "sorted", "set", "all", "any",
+                               "list", "dict", "str", "int", "float", "bool", "isinstance", "range", "tuple")}
+
+
+def judge_condition(condition: str, value) -> bool:
+    """Whether a plain ``value`` meets a test's ``# check:`` condition (False if the condition fails).
+
+    >>> judge_condition("0 < value < 1", 0.4), judge_condition("value > 0", "text")
+    (True, False)
+    """
+    try:
+        return bool(eval(condition, {"__builtins__": _SAFE_BUILTINS}, {"value": value}))
+    except Exception:
+        return False
+
+
+def passes(test: dict, result: dict | None, expected=None) -> bool:
+    """Whether one test passes: the grader's rule, and (through fingerprints) ``check()``'s.
+
+    ``test`` has ``condition`` and ``tolerance``; ``result`` is a captured result
+    (``{"status": "ok", "value": ...}``); ``expected`` the master's plain value.
+
+    >>> passes({"condition": None, "tolerance": None}, {"status": "ok", "value": 0.12345649}, 0.12345651)
+    True
+    >>> passes({"condition": "value > 0", "tolerance": None}, {"status": "error", "detail": "..."})
+    False
+    """
+    if not result or result.get("status") != "ok":
+        return False
+    if test.get("condition"):
+        return judge_condition(test["condition"], result["value"])
+    return matches(result["value"], expected, test.get("tolerance"))
