@@ -27,7 +27,7 @@ import pandas as pd
 
 from kit.errors import InputError
 
-__all__ = ["CORE_COLUMNS", "one_row", "resolve_confidence", "sentence", "report"]
+__all__ = ["CORE_COLUMNS", "one_row", "tidy_row", "resolve_confidence", "sentence", "report"]
 
 CORE_COLUMNS = ("measure", "estimate", "ci_low", "ci_high", "n", "confidence")
 
@@ -38,9 +38,8 @@ _WRITERS: dict[str, Callable[..., str]] = {}
 _OWNERS = {
     "Cohen's d": "kit.stats", "Hedges' g": "kit.stats", "ICC(1)": "kit.stats", "bootstrap*": "kit.stats",
     "power analysis": "kit.stats",
-    "Cohen's kappa": "kit.reliability", "Cohen's kappa (linear weights)": "kit.reliability",
-    "Cohen's kappa (quadratic weights)": "kit.reliability", "Krippendorff*": "kit.reliability",
-    "Cronbach's alpha": "kit.reliability",
+    "Cohen's kappa": "kit.agreement", "weighted kappa*": "kit.agreement", "Krippendorff*": "kit.agreement",
+    "Cronbach's alpha": "kit.scales",
     "difference-in-differences": "kit.policy", "before-after": "kit.policy", "two-way fixed effects": "kit.policy",
     "event study": "kit.policy", "interrupted time series": "kit.policy", "staggered difference-in-differences": "kit.policy",
     "wave comparison": "kit.survey", "segregation indices": "kit.segregation",
@@ -60,6 +59,17 @@ def one_row(measure: str, estimate, ci_low, ci_high, n, confidence, **family) ->
                "confidence": confidence, **family}
     return pd.DataFrame({k: np.array([v], dtype=object if isinstance(v, str) or v is pd.NA else None)
                          for k, v in columns.items()}, index=pd.RangeIndex(1), copy=False)
+
+
+def tidy_row(columns: dict, confidence: float) -> pd.DataFrame:
+    """:func:`one_row` from a dict of one-element lists (or scalars) holding the core columns and others.
+
+    >>> list(tidy_row({"n": [5], "measure": ["x"], "estimate": [1.0], "ci_low": [0.0], "ci_high": [2.0], "k": [3]}, 0.9))
+    ['measure', 'estimate', 'ci_low', 'ci_high', 'n', 'confidence', 'k']
+    """
+    row = {k: (v[0] if isinstance(v, list) else v) for k, v in columns.items()}
+    core = [row.pop(k) for k in ("measure", "estimate", "ci_low", "ci_high", "n")]
+    return one_row(*core, confidence, **row)
 
 
 def contract_order(table: pd.DataFrame) -> pd.DataFrame:
