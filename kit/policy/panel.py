@@ -23,14 +23,15 @@ __all__ = ["fixed_effects", "event_study", "plot_event_study", "SMALL_SAMPLE"]
 # How the clustered variance V (the raw sandwich) is scaled, with G clusters, N rows, K
 # coefficients of the regressors, T periods and U units:
 SMALL_SAMPLE = {
-    # Stata `xtreg y x i.year, fe vce(cluster id)`, R plm `vcovHC(fit, method = "arellano", type = "sss")`:
-    # V x G/(G-1). The unit effects nested in the clusters are not counted.
-    "stata": {"k_adj": False, "G_adj": True},
-    # R fixest::feols default (ssc(adj = TRUE, fixef.K = "nested", cluster.adj = TRUE)):
-    # V x G/(G-1) x (N-1)/(N-K-(T-1)); nested unit effects not counted, time effects counted.
+    # R plm `vcovHC(fit, method = "arellano", type = "sss")` on the two-way within model, which is also
+    # Stata `xtreg y x, fe vce(cluster id)` with the year effects absorbed: V x G/(G-1) x (N-1)/(N-K),
+    # K the regressors only. The unit effects nested in the clusters are not counted.
+    "stata": {"k_adj": True, "k_fixef": "none", "G_adj": True},
+    # R fixest::feols default, as pyfixest ports it (ssc(adj = TRUE, fixef.K = "nested",
+    # cluster.adj = TRUE)): also counts the time effects, V x G/(G-1) x (N-1)/(N-K-T).
     "fixest": {"k_adj": True, "k_fixef": "nonnested", "G_adj": True},
-    # Stata `areg ..., absorb(id) vce(cluster id)` / the kit before 2026-12: every effect counted,
-    # V x G/(G-1) x (N-1)/(N-K-(U+T-1)) (larger SEs in short panels).
+    # Stata `areg y x i.year, absorb(id) vce(cluster id)`, R estimatr `lm_robust(..., se_type = "stata")`:
+    # every effect counted, V x G/(G-1) x (N-1)/(N-K-(U+T-1)) (larger SEs in short panels).
     "areg": {"k_adj": True, "k_fixef": "full", "G_adj": True},
 }
 
