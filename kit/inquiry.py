@@ -12,13 +12,15 @@ from kit.errors import InputError, unknown_name
 
 __all__ = ["STANCES", "METHODS", "CASES", "Evidence", "EnquiryPlan"]
 
-#: Research stances: whose agenda the enquiry serves and who does the research (after Ainscow,
-#: Booth & Dyson, 2006, and Cochran-Smith & Lytle, 2009). Keys are what ``stance=`` accepts.
+#: Research stances: whose agenda the enquiry serves and who does the research. Research on, for
+#: and with the people studied is Cameron, Frazer, Harvey, Rampton & Richardson's (1992)
+#: distinction, used for school research by Ainscow, Booth & Dyson (2006); research by
+#: practitioners is practitioner inquiry (Cochran-Smith & Lytle, 2009). Keys are what ``stance=`` accepts.
 STANCES: dict[str, str] = {
     "on": "Research on practitioners: researchers study school practices in relation to their own agendas.",
     "for": "Research for practitioners: researchers study questions that practitioners need answered.",
     "with": "Research with practitioners: practitioners and researchers share the agenda and the work.",
-    "by": "Research by practitioners: teachers lead the enquiry into their own practice, with outside support.",
+    "by": "Research by practitioners: teachers lead the enquiry into their own practice (outside researchers, if any, act as critical friends).",
 }
 
 #: Kinds of evidence named in the seed material (statistics, observation, student views, interviews,
@@ -50,7 +52,8 @@ PARTS: dict[str, str] = {
 _YES_NO = ("is ", "are ", "does ", "do ", "did ", "can ", "will ", "should ", "has ", "have ")
 _ETHICS_WORDS = {
     "consent": ("consent", "permission", "agree"),
-    "anonymity": ("anonym", "confidential", "pseudonym", "remov", "not named", "no names"),
+    "anonymity": ("anonym", "confidential", "pseudonym", "remov", "not named", "no names", "identif",
+                  "replaced by codes", "code names", "codes instead of names"),
     "the right to withdraw": ("withdraw", "opt out", "opt-out", "stop at any time"),
 }
 

@@ -97,14 +97,23 @@ def test_strict_mode_raises_and_missing_checks_file_is_explained(monkeypatch, ca
 
 def test_committed_checks_of_notebook_00_give_hints_for_typical_mistakes():
     spec = json.loads((ROOT / "exercises" / "checks" / "00-getting-started.json").read_text())
+    import pandas as pd
+
+    year_2014 = pd.DataFrame({"year": [2014, 2014]})
     # counted every row instead of 2014 only
-    assert "2014" in run_check(spec, "q1", {"n_2014": 200_000}).message
+    assert "2014" in run_check(spec, "q1", {"n_2014": 200_000, "schools_2014": year_2014}).message
     # "2014" in quotation marks keeps no rows; .shape gives two numbers
-    assert "without quotation marks" in run_check(spec, "q1", {"n_2014": 0}).message
-    assert "one whole number" in run_check(spec, "q1", {"n_2014": (20_000, 12)}).message
+    assert "without quotation marks" in run_check(spec, "q1", {"n_2014": 0, "schools_2014": year_2014[:0]}).message
+    assert "one whole number" in run_check(spec, "q1", {"n_2014": (20_000, 12), "schools_2014": year_2014}).message
+    # the wrong year: as many rows as 2014, so the table itself is checked
+    msg = run_check(spec, "q1", {"n_2014": 20_000, "schools_2014": pd.DataFrame({"year": [2013]})}).message
+    assert "other than 2014" in msg
     assert "not answered yet" in run_check(spec, "q2", {"mean_2014": ...}).message
-    # a wrong number that is still in range passes the visible checks, and the hidden one decides
-    assert run_check(spec, "q2", {"mean_2014": 51.0}).passed == [True, True, True]
+    # a wrong number that is still in range earns the range point; the exact check (no points) names the mistake
+    result = run_check(spec, "q2", {"mean_2014": 51.0})
+    assert result.passed == [True, True, True, True, False] and "2014 rows only" in result.message
+    # typed as text in quotation marks: said so directly
+    assert "quotation marks" in run_check(spec, "q2", {"mean_2014": "49.5"}).message
     assert "around 50" in run_check(spec, "q2", {"mean_2014": 5100.0}).message
     # not rounded; the mean of all ten years (47.6) instead of 2014
     assert "one decimal place" in run_check(spec, "q2", {"mean_2014": 49.49854}).message

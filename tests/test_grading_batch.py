@@ -79,7 +79,7 @@ def test_spoofed_equality_and_patched_helpers_gain_nothing(batch):
     assert row["total"] == "0"
     result = _result(batch, "monkeypatch.ipynb")
     statuses = {t["status"] for tests in result["tests"].values() for t in tests}
-    assert statuses <= {"unplain", "wrong"}
+    assert statuses <= {"unplain", "wrong", "unanswered"}  # unanswered: the liar never made schools_2014
 
 
 def _result(batch, name):

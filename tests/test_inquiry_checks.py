@@ -39,17 +39,22 @@ def test_01_q1_stance_words_and_mix_ups(s01):
     assert "one of the four stance words" in msg
     # lower-case keys, or a letter left out: say which letters the dictionary needs
     msg = run_check(s01, "q1", {"stance_answers": {"a": "with", "b": "on", "c": "by", "d": "for"}}).message
-    assert 'capital "A", "B", "C" and "D"' in msg
-    assert 'capital "A"' in run_check(s01, "q1", {"stance_answers": {"A": "with", "B": "on", "C": "by"}}).message
-    # 'with' and 'by' confused: the last hint, about agenda and who does the research
+    assert 'four capital letters' in msg
+    # a NameError (quotes left out) stops the cell after A: the hint names that cause
+    assert "missing its quotation marks" in run_check(s01, "q1", {"stance_answers": {"A": "with"}}).message
+    # 'with' and 'by' confused: two the same, so the hint about agenda and who does the research
     result = run_check(s01, "q1", {"stance_answers": {"A": "with", "B": "on", "C": "with", "D": "for"}})
-    assert result.passed == [True, True, False] and "whose agenda" in result.message
+    assert result.passed == [True, True, False, False] and "whose agenda" in result.message
+    # on and for swapped: all different, but B and D named
+    result = run_check(s01, "q1", {"stance_answers": {"A": "with", "B": "for", "C": "by", "D": "on"}})
+    assert result.passed == [True, True, True, False] and "B and D" in result.message
     assert run_check(s01, "q1", {"stance_answers": {"A": "With ", "B": "on", "C": "by", "D": "FOR"}}).all_passed
 
 
 def test_01_q2_vague_question_chosen(s01):
     result = run_check(s01, "q2", {"best_question": "a"})
-    assert not result.all_passed and "which pupils" in result.message and "'c'" not in result.message
+    assert not result.all_passed and "names no group of pupils" in result.message and "'c'" not in result.message
+    assert "yes or no" in run_check(s01, "q2", {"best_question": "b"}).message
     assert run_check(s01, "q2", {"best_question": "c"}).all_passed
     assert run_check(s01, "q2", {"best_question": " C"}).all_passed
     # a letter with a full stop, or the whole question copied: the format hint first
@@ -62,7 +67,10 @@ def test_01_q3_gap_the_wrong_way_round(s01, survey):
     share = round(survey["joined_mid_phase"].mean(), 3)
     gap = round(others["attendance"].mean() - movers["attendance"].mean(), 1)
     result = run_check(s01, "q3", {"share_joined": share, "attendance_gap": -gap})
-    assert result.passed == [True, True, True, False, False] and "should be positive" in result.message
+    assert result.passed == [True, True, True, False, True, False] and "should be positive" in result.message
+    # not rounded (issue 12): the rounding hint, and the exact check fails
+    result = run_check(s01, "q3", {"share_joined": share, "attendance_gap": gap + 0.019246})
+    assert result.passed == [True, True, True, True, False, False] and "Round the gap" in result.message
     # a column of differences instead of one number: not told it is "the wrong way round"
     result = run_check(s01, "q3", {"share_joined": share, "attendance_gap": others["attendance"] - movers["attendance"].mean()})
     assert "should be one number" in result.message and "wrong way round" not in result.message
@@ -142,15 +150,16 @@ def test_02_q1_spelling_then_judgement(s02):
     msg = run_check(s02, "q1", {"my_codes": ["attendance", "belonging", "unnoticed", "teaching", "mobility"]}).message
     assert "spelt exactly as in the codebook" in msg
     result = run_check(s02, "q1", {"my_codes": ["Attendance", "Belonging", "Belonging", "Teaching", "Mobility"]})
-    assert result.passed == [True, False] and "do_not_use_when" in result.message
+    assert result.passed == [True, True, True, False, True, True] and "E012" in result.message
+    assert "not one text" in run_check(s02, "q1", {"my_codes": "Attendance, Belonging, Unnoticed, Teaching, Mobility"}).message
     assert run_check(s02, "q1", {"my_codes": ["Attendance", "Belonging", "Unnoticed", "Teaching", "Mobility"]}).all_passed
 
 
 def test_02_q2_count_or_percentage_instead_of_proportion(s02, excerpts):
     same = excerpts["coder_1"] == excerpts["coder_2"]
     for wrong in (int(same.sum()), round(100 * same.mean(), 1)):
-        assert "between 0 and 1" in run_check(s02, "q2", {"percent_agreement": wrong}).message
-    assert run_check(s02, "q2", {"percent_agreement": round(same.mean(), 3)}).all_passed
+        assert "between 0 and 1" in run_check(s02, "q2", {"percent_agreement": wrong, "same_code": same}).message
+    assert run_check(s02, "q2", {"percent_agreement": round(same.mean(), 3), "same_code": same}).all_passed
 
 
 def test_02_q3_same_coder_twice_or_plain_agreement(s02, excerpts):
@@ -160,7 +169,7 @@ def test_02_q3_same_coder_twice_or_plain_agreement(s02, excerpts):
     assert "compared with themself" in run_check(s02, "q3", {"kappa": round(same_coder, 2)}).message
     plain = round((excerpts["coder_1"] == excerpts["coder_2"]).mean(), 2)
     result = run_check(s02, "q3", {"kappa": plain})
-    assert result.passed == [True, True, False] and "lower than the plain agreement" in result.message
+    assert result.passed == [True, True, True, False] and "lower than the plain agreement" in result.message
     # the whole one-row table, or its estimate column: told to take one number out, not "compared with themself"
     table = reliability.cohen_kappa(excerpts["coder_1"], excerpts["coder_2"])
     for wrong in (table, table["estimate"].round(2)):
@@ -177,7 +186,10 @@ def test_02_q4_dropping_rows_or_lowercasing_everything(s02):
     assert "Keep all 300 excerpts" in run_check(s02, "q4", {"fixed": dropped}).message
     lowered = messy.assign(coder_2=messy["coder_2"].str.lower())
     result = run_check(s02, "q4", {"fixed": lowered})
-    assert result.passed == [True, True, False] and "spelt exactly" in result.message
+    assert result.passed == [True, True, False, False] and "spelt exactly" in result.message
+    other_code = messy.assign(coder_2=messy["coder_2"].replace({wrong: "Belonging"}))
+    result = run_check(s02, "q4", {"fixed": other_code})
+    assert result.passed == [True, True, True, False] and "not a different code" in result.message
     # only the corrected column kept, or .replace() run without storing its result
     column = messy["coder_2"].replace({wrong: "Mobility"})
     assert "whole table" in run_check(s02, "q4", {"fixed": column}).message
@@ -200,11 +212,18 @@ def test_02_q7_forgot_to_reverse(s02):
     survey = kit.data.load("student_survey")
     with pytest.warns(UserWarning):
         raw = reliability.cronbach_alpha(survey[survey.attrs["scale_items"]])["estimate"].iloc[0]
-    result = run_check(s02, "q7", {"alpha_belonging": round(raw, 2)})
-    assert result.passed == [True, False, False] and "reverse-score belong_3" in result.message
+    items = survey[survey.attrs["scale_items"]]
+    result = run_check(s02, "q7", {"alpha_belonging": round(raw, 2), "reversed_items": items, "items": survey.attrs["scale_items"]})
+    assert result.passed[:2] == [True, False] and "reverse-score belong_3" in result.message
+    # low=0 (issue 12): alpha is unchanged, but the reversed answers leave the 1-5 range
+    shifted = reliability.reverse_score(items, survey.attrs["reverse_keyed"], low=0, high=5)
+    right = round(reliability.cronbach_alpha(shifted)["estimate"].iloc[0], 2)
+    result = run_check(s02, "q7", {"alpha_belonging": right, "reversed_items": shifted, "items": survey.attrs["scale_items"]})
+    assert result.passed == [True, True, True, True, False] and "low=1 and high=5" in result.message
     table = reliability.cronbach_alpha(reliability.reverse_score(survey[survey.attrs["scale_items"]],
                                                                  survey.attrs["reverse_keyed"], low=1, high=5))
-    assert "one number" in run_check(s02, "q7", {"alpha_belonging": table}).message
+    answers = {"alpha_belonging": table, "reversed_items": shifted, "items": survey.attrs["scale_items"]}
+    assert "one number" in run_check(s02, "q7", answers).message
 
 
 def test_02_q8_gap_the_wrong_way_round(s02):
@@ -213,7 +232,8 @@ def test_02_q8_gap_the_wrong_way_round(s02):
     survey = kit.data.load("student_survey")
     items = survey.attrs["scale_items"]
     scale = reliability.reverse_score(survey[items], survey.attrs["reverse_keyed"], low=1, high=5)
-    survey["belonging"] = scale.drop(columns="belong_9").mean(axis=1).round(2)
+    eight = scale.drop(columns="belong_9")
+    survey["belonging"] = eight.mean(axis=1).where(eight.notna().sum(axis=1) >= 6).round(2)
     joiners = survey.loc[survey["joined_mid_phase"], "belonging"].mean()
     others = survey.loc[~survey["joined_mid_phase"], "belonging"].mean()
     assert "should be positive" in run_check(s02, "q8", {"belonging_gap": round(joiners - others, 2)}).message

@@ -409,6 +409,25 @@ def test_prisma_counts_add_up_and_accept_tables():
     assert n["included"] == n["assessed"] - 1 == n["included_reports"]
 
 
+def test_prisma_reports_automation_exclusions_and_studies_apart_from_reports():
+    # PRISMA 2020 (Page et al., 2021, figure 1): "Records marked as ineligible by automation tools" are
+    # removed before screening; "Studies included" can be fewer than "Reports of included studies".
+    auto = pd.DataFrame({"decision": ["exclude"] * 5 + ["include"] * 8})
+    counts = review.prisma_counts(34, duplicates_removed=21, removed_automation=auto, excluded_screening=2,
+                                  not_retrieved=1, excluded_full_text={"not empirical": 1}, studies_included=3)
+    n = counts[counts["item"] == ""].set_index("box")["n"]
+    assert (n["removed_automation"], n["screened"], n["sought"], n["assessed"]) == (5, 8, 6, 5)
+    assert (n["included_reports"], n["included"]) == (4, 3)
+    with pytest.raises(InputError, match="from 1 to 4"):
+        review.prisma_counts(34, 21, removed_automation=5, excluded_screening=2, not_retrieved=1,
+                             excluded_full_text=1, studies_included=5)
+    fig = review.prisma_diagram(counts)
+    text = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "automation\n    tools (n = 5)" in text and "Studies included in review (n = 3)" in text
+    assert "Reports of included studies (n = 4)" in text
+    plt.close(fig)
+
+
 def test_prisma_counts_refuse_impossible_flows():
     with pytest.raises(InputError, match="only 10 identified"):
         review.prisma_counts(10, duplicates_removed=12)

@@ -142,16 +142,22 @@ def test_q6_screening(spec, data):
 
 def test_q7_prisma(spec, data):
     synthetic, screened = data[1], data[3]
-    counts = review.prisma_counts(synthetic, review.find_duplicates(synthetic), screened, not_retrieved=4,
-                                  excluded_full_text={"not empirical": 6, "not about collaboration between schools": 5})
+    dups = review.find_duplicates(synthetic)
+    exclusions = {"not empirical": 6, "not about collaboration between schools": 5}
+    # PRISMA 2020: the keyword screen is an automation tool; reviewers exclude 25; 3 companion reports
+    counts = review.prisma_counts(synthetic, dups, removed_automation=screened, excluded_screening=25, not_retrieved=4,
+                                  excluded_full_text=exclusions, studies_included=182)
     n = counts[counts["item"] == ""].set_index("box")["n"]
-    assert run_check(spec, "q7", {"n_studies": int(n["included"])}).all_passed
-    assert "4 reports not retrieved" in first_hint(run_check(spec, "q7", {"n_studies": len(synthetic)}))
-    assert "'box' is \"included\"" in first_hint(run_check(spec, "q7", {"n_studies": int(n["sought"])}))
-    # The row picked but left as a column; worked out by hand forgetting the reports not retrieved.
+    assert (n["removed_automation"], n["screened"], n["included_reports"], n["included"]) == (1058, 225, 185, 182)
+    assert run_check(spec, "q7", {"n_studies": int(n["included"]), "counts": counts}).all_passed
+    # reports of included studies instead of studies: the record/report/study distinction is tested
+    assert '"included_reports"' in first_hint(run_check(spec, "q7", {"n_studies": 185, "counts": counts}))
+    assert "'box' is \"included\"" in first_hint(run_check(spec, "q7", {"n_studies": len(synthetic), "counts": counts}))
+    # the keyword screen passed as the reviewers' exclusions (the old flow): told to report it as automation
+    old = review.prisma_counts(synthetic, dups, screened, not_retrieved=4, excluded_full_text=exclusions)
+    assert "removed_automation=screened_all" in first_hint(run_check(spec, "q7", {"n_studies": 182, "counts": old}))
     column = counts.loc[counts["box"] == "included", "n"]
-    assert "one whole number" in first_hint(run_check(spec, "q7", {"n_studies": column}))
-    assert "both the 4 not retrieved" in first_hint(run_check(spec, "q7", {"n_studies": int(n["sought"]) - 11}))
+    assert "one whole number" in first_hint(run_check(spec, "q7", {"n_studies": column, "counts": counts}))
 
 
 def test_q8_top_theme(spec, data):

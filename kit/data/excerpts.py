@@ -28,7 +28,7 @@ THEMES: dict[str, tuple[str, str, str, str]] = {
     "Mobility": (
         "Moving school, arriving or leaving mid-year or mid-phase, and what it does.",
         "The excerpt is about joining, leaving, moving house or changing school.",
-        "If the move is only the background to feeling left out, still code Mobility when the move is the point.",
+        "If the move is only the background to feeling left out, code Belonging; code Mobility when the move itself is the point.",
         "I have been to four schools since Year 7.",
     ),
     "Attendance": (

@@ -1,9 +1,9 @@
 """An England-like panel of schools: regions, local authorities, disadvantage and attainment by year.
 
 Synthetic but calibrated to look like English school data: about 20,000 schools in the nine
-regions, 150 local authorities, a share of disadvantaged pupils (eligible for free school meals),
-attainment of disadvantaged and other pupils, and membership of a City Challenge-like programme
-whose true effect is known (``frame.attrs["true_effect"]``).
+regions, 150 local authorities, a share of disadvantaged pupils (the DfE measure: free school
+meals at any time in the last six years, or looked after), attainment of disadvantaged and other pupils, and membership of a City
+Challenge-like programme whose true effect is known (``frame.attrs["true_effect"]``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ COLUMNS = [
     Column("phase", "Phase of education", "", "primary, secondary"),
     Column("year", "Academic year (the calendar year in which it ends)", "year", "2005 to 2014 by default"),
     Column("pupils", "Pupils in the assessed cohort", "pupils", "10 to about 400"),
-    Column("disadvantaged", "Disadvantaged pupils in the cohort (eligible for free school meals)", "pupils", "0 to pupils"),
-    Column("disadvantaged_share", "Share of the cohort that is disadvantaged", "proportion", "0 to 1"),
+    Column("disadvantaged", "Disadvantaged pupils in the cohort (DfE definition: eligible for free school meals at any "
+           "time in the last six years, or looked after or previously looked after by a local authority)", "pupils", "0 to pupils"),
+    Column("disadvantaged_share", "Share of the cohort that is disadvantaged (as in 'disadvantaged')", "proportion", "0 to 1"),
     Column("attainment", "Mean attainment score of the cohort", "points", "about 20 to 80"),
     Column("attainment_disadvantaged", "Mean attainment of disadvantaged pupils (missing if none)", "points", "about 15 to 80"),
     Column("attainment_other", "Mean attainment of other pupils (missing if none)", "points", "about 20 to 85"),

@@ -193,11 +193,11 @@ TWIN_KINDS = ["part 2 of a series", "same title, other authors and year", "one w
 
 @dataset(
     "review_synthetic_export",
-    description="A synthetic database export of n records on school collaboration whose true duplicate groups are known "
+    description="A synthetic database export of 2,000 records (by default) on school collaboration whose true duplicate groups are known "
                 "(column true_group): exact copies, typography/case variants, truncated abstracts, DOI-only matches, "
                 "typing slips, and look-alike records of different studies that must not be merged.",
     teaches="Measuring deduplication: precision and recall against known duplicates; why blocking makes it fast.",
-    source="Synthetic (kit.data.search_exports), modelled on exports from ERIC, BEI, Scopus and Web of Science.",
+    source="Synthetic (kit.data.search_exports), modelled on exports from ERIC, BEI, Scopus, Web of Science and ProQuest.",
     columns=STANDARD[:7] + [
         Column("doi", "Digital Object Identifier as the database exported it: some copies give it as a "
                       "https://doi.org/ link or in capitals ('' if none)", "", ""),

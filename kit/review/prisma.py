@@ -28,7 +28,8 @@ def _count(value, what: str, column: str | None = None, equals=None) -> int:
 
 
 def prisma_counts(identified, duplicates_removed=0, excluded_screening=0, *, not_retrieved=0,
-                  excluded_full_text=None, removed_other=0, reports_of_included=None) -> pd.DataFrame:
+                  excluded_full_text=None, removed_other=0, removed_automation=0,
+                  studies_included=None) -> pd.DataFrame:
     """The numbers of a PRISMA 2020 flow diagram, checked so that every stage adds up.
 
     Parameters
@@ -39,7 +40,7 @@ def prisma_counts(identified, duplicates_removed=0, excluded_screening=0, *, not
         Duplicates removed before screening (a :func:`find_duplicates` table counts the rows
         whose 'keep' is False).
     excluded_screening : int or DataFrame
-        Records excluded at title and abstract screening (a :func:`screen` table counts the
+        Records excluded by the reviewers at title and abstract screening (a table counts the
         rows whose 'decision' is 'exclude').
     not_retrieved : int
         Reports sought but not obtained.
@@ -47,16 +48,24 @@ def prisma_counts(identified, duplicates_removed=0, excluded_screening=0, *, not
         Reports excluded after reading the full text, with reasons.
     removed_other : int
         Records removed before screening for other reasons (e.g. out of date range).
-    reports_of_included : int, optional
-        Reports of the included studies (defaults to the number of studies).
+    removed_automation : int or DataFrame
+        Records marked as ineligible by automation tools before people screened them, such as
+        the keyword rule of :func:`screen` (a :func:`screen` table counts the rows whose
+        'decision' is 'exclude'). PRISMA 2020 reports these in their own row, not as
+        screening exclusions.
+    studies_included : int, optional
+        Studies included in the review. The reports left after full-text exclusions are the
+        "reports of included studies"; when several reports describe one study there are fewer
+        studies than reports. Defaults to one study per report.
 
     Returns
     -------
     pandas.DataFrame
         One row per number in the diagram:
 
-        * 'box': identified, removed_duplicates, removed_other, screened, excluded_screening,
-          sought, not_retrieved, assessed, excluded_full_text, included, included_reports
+        * 'box': identified, removed_duplicates, removed_automation, removed_other, screened,
+          excluded_screening, sought, not_retrieved, assessed, excluded_full_text,
+          included (studies), included_reports
         * 'item': '' for a box's total, else the source or reason it is broken down by
         * 'n': the count
 
@@ -77,6 +86,14 @@ def prisma_counts(identified, duplicates_removed=0, excluded_screening=0, *, not
     ...                   excluded_full_text={"not empirical": 2})
     >>> c.set_index("box").loc[["screened", "assessed", "included"], "n"].tolist()
     [13, 10, 8]
+
+    A keyword rule that excluded 5 records before two reviewers screened the rest, and two
+    included reports that describe the same study:
+
+    >>> c = prisma_counts(34, duplicates_removed=21, removed_automation=5, excluded_screening=2,
+    ...                   studies_included=5)
+    >>> c.set_index("box").loc[["screened", "included_reports", "included"], "n"].tolist()
+    [8, 6, 5]
     """
     if isinstance(identified, pd.DataFrame):
         sources = identified["source"].value_counts().to_dict() if "source" in identified else {}
@@ -88,27 +105,34 @@ def prisma_counts(identified, duplicates_removed=0, excluded_screening=0, *, not
         sources, total = {}, _count(identified, "identified")
     dup = _count(duplicates_removed, "duplicates_removed", "keep", False)
     other = _count(removed_other, "removed_other")
-    screened = total - dup - other
+    automation = _count(removed_automation, "removed_automation", "decision", "exclude")
+    screened = total - dup - automation - other
     if screened < 0:
-        raise InputError(f"{dup + other} records removed before screening but only {total} identified: check "
-                         "duplicates_removed and removed_other.")
+        raise InputError(f"{dup + automation + other} records removed before screening but only {total} identified: "
+                         "check duplicates_removed, removed_automation and removed_other.")
     excluded = _count(excluded_screening, "excluded_screening", "decision", "exclude")
     sought = screened - excluded
     if sought < 0:
         raise InputError(f"{excluded} records excluded at screening but only {screened} were screened "
-                         f"({total} identified minus {dup + other} removed). Did you screen before removing duplicates?")
+                         f"({total} identified minus {dup + automation + other} removed). Did you screen before removing "
+                         "duplicates, or count the automation tool's exclusions twice?")
     missing = _count(not_retrieved, "not_retrieved")
     assessed = sought - missing
     if assessed < 0:
         raise InputError(f"{missing} reports not retrieved but only {sought} were sought.")
     reasons = dict(excluded_full_text) if isinstance(excluded_full_text, dict) else {}
     full = _count(excluded_full_text or 0, "excluded_full_text")
-    included = assessed - full
-    if included < 0:
+    reports = assessed - full
+    if reports < 0:
         raise InputError(f"{full} reports excluded at full text but only {assessed} were assessed.")
-    reports = included if reports_of_included is None else _count(reports_of_included, "reports_of_included")
+    included = reports if studies_included is None else _count(studies_included, "studies_included")
+    if included > reports or (reports > 0 and included == 0):
+        raise InputError(f"studies_included is {included} but {reports} reports of included studies remain: each "
+                         "included study has at least one report, and a report describes one study, so give a number "
+                         f"from 1 to {reports}.")
     rows = [("identified", "", total)] + [("identified", str(k), int(v)) for k, v in sources.items()]
-    rows += [("removed_duplicates", "", dup), ("removed_other", "", other), ("screened", "", screened),
+    rows += [("removed_duplicates", "", dup), ("removed_automation", "", automation), ("removed_other", "", other),
+             ("screened", "", screened),
              ("excluded_screening", "", excluded), ("sought", "", sought), ("not_retrieved", "", missing),
              ("assessed", "", assessed), ("excluded_full_text", "", full)]
     rows += [("excluded_full_text", str(k), _count(v, f"excluded_full_text[{k!r}]")) for k, v in reasons.items()]
@@ -184,8 +208,10 @@ def prisma_diagram(counts=None, title: str | None = None, **options):
     if len(sources) > 6:
         lines.append(f"    and {len(sources) - 6} more sources")
     box(9, 82, 40, 14, "\n".join(lines))
+    automation = _n(counts, "removed_automation") if "removed_automation" in set(counts["box"]) else 0
     box(57, 82, 41, 14, "Records removed before screening:\n"
         f"    Duplicate records (n = {_n(counts, 'removed_duplicates')})\n"
+        f"    Marked as ineligible by automation\n    tools (n = {automation})\n"
         f"    Removed for other reasons (n = {_n(counts, 'removed_other')})")
     arrow(49.6, 89, 56.4, 89)
     box(9, 62, 40, 8, f"Records screened\n(n = {_n(counts, 'screened')})")
