@@ -27,6 +27,7 @@ __all__ = [
     "AuthoringError",
     "GradingError",
     "SessionError",
+    "ReverseKeyedWarning",
     "require_columns",
     "require_numeric",
     "require_rows",
@@ -36,22 +37,56 @@ __all__ = [
 
 
 class KitError(Exception):
-    """Base class of every error the kit raises on purpose."""
+    """Base class of every error the kit raises on purpose.
+
+    The message (``str(err)``) is for people; the facts behind it are fields on the error
+    (``err.column``, ``err.available``, ``err.code``...), so code that catches an error reads the
+    fields and never has to match the wording.
+    """
 
 
 class InputError(KitError, ValueError):
-    """The data or arguments given to a kit function cannot be used as they are."""
+    """The data or arguments given to a kit function cannot be used as they are.
+
+    Optional fields: ``parameter`` (the argument at fault), ``value`` (what was given) and
+    ``choices`` (the valid values, when there is a list).
+    """
+
+    def __init__(self, message: str = "", *, parameter: str | None = None, value: object = None,
+                 choices: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.parameter, self.value, self.choices = parameter, value, list(choices)
 
 
 class MissingColumnError(InputError, KeyError):
-    """A column the function needs is not in the table."""
+    """A column the function needs is not in the table.
+
+    Fields: ``column`` (the missing one), ``available`` (the table's columns), ``suggestion``
+    (a close match or None) and ``table`` (which table, in words).
+
+    >>> err = MissingColumnError("Column 'scor' was not found.", column="scor", available=["score"])
+    >>> err.column, err.available
+    ('scor', ['score'])
+    """
+
+    def __init__(self, message: str = "", *, column: object = None, available: Sequence[object] = (),
+                 suggestion: str | None = None, table: str = "The table") -> None:
+        super().__init__(message, parameter="column", value=column, choices=available)
+        self.column, self.available, self.suggestion, self.table = column, list(available), suggestion, table
 
     def __str__(self) -> str:  # KeyError would otherwise quote the whole message
         return str(self.args[0]) if self.args else ""
 
 
 class ColumnTypeError(InputError, TypeError):
-    """A column holds the wrong kind of values (for example text where numbers are needed)."""
+    """A column holds the wrong kind of values (for example text where numbers are needed).
+
+    Optional fields: ``column`` and ``example`` (a value of the wrong kind).
+    """
+
+    def __init__(self, message: str = "", *, column: object = None, example: object = None) -> None:
+        super().__init__(message, parameter="column", value=column)
+        self.column, self.example = column, example
 
 
 class EmptyDataError(InputError):
@@ -59,7 +94,15 @@ class EmptyDataError(InputError):
 
 
 class UnknownNameError(InputError, KeyError):
-    """A name (dataset, question, assignment, level...) is not one the kit knows."""
+    """A name (dataset, question, assignment, level...) is not one the kit knows.
+
+    Fields: ``kind`` (what sort of name), ``name`` (the one given), ``choices`` (the valid ones).
+    """
+
+    def __init__(self, message: str = "", *, kind: str | None = None, name: object = None,
+                 choices: Sequence[object] = ()) -> None:
+        super().__init__(message, parameter=kind, value=name, choices=choices)
+        self.kind, self.name = kind, name
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
@@ -74,7 +117,26 @@ class GradingError(KitError):
 
 
 class SessionError(KitError):
-    """A workshop session is unknown, closed, or the facilitator key is wrong."""
+    """A workshop session is unknown, closed, or the facilitator key is wrong.
+
+    Optional fields: ``code`` (the session's join code) and ``status`` (e.g. ``"closed"``,
+    ``"unknown"``, ``"wrong key"``).
+    """
+
+    def __init__(self, message: str = "", *, code: str | None = None, status: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.status = code, status
+
+
+class ReverseKeyedWarning(UserWarning):
+    """Some items of a scale correlate negatively with the rest: are they reverse-keyed?
+
+    Field: ``items`` (their names), for code that reacts to the warning.
+    """
+
+    def __init__(self, message: str = "", items: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.items = list(items)
 
 
 def _quote_list(names: Iterable[object]) -> str:
@@ -91,7 +153,8 @@ def unknown_name(kind: str, name: object, valid: Sequence[object]) -> UnknownNam
     close = difflib.get_close_matches(str(name), valid_str, n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return UnknownNameError(
-        f"There is no {kind} called {str(name)!r}.{hint} The choices are: {_quote_list(valid_str)}."
+        f"There is no {kind} called {str(name)!r}.{hint} The choices are: {_quote_list(valid_str)}.",
+        kind=kind, name=name, choices=list(valid),
     )
 
 
@@ -110,7 +173,8 @@ def require_columns(data, columns: Iterable[str], *, table: str = "The table") -
             where = "Column" if table == "The table" else f"{table}: column"
             raise MissingColumnError(
                 f"{where} {col!r} was not found.{hint} The table has these columns: "
-                f"{_quote_list(have)}. Check the spelling (capitals matter), or choose one of those. If an earlier cell makes this column, run that cell first, and check that you used the right table."
+                f"{_quote_list(have)}. Check the spelling (capitals matter), or choose one of those. If an earlier cell makes this column, run that cell first, and check that you used the right table.",
+                column=col, available=list(data.columns), suggestion=close[0] if close else None, table=table,
             )
 
 
@@ -137,12 +201,14 @@ def require_numeric(data, columns: Iterable[str]) -> None:
             raise ColumnTypeError(
                 f"Column {col!r} should hold numbers but holds text (for example {example!r}), and none of its values "
                 "is a number: it looks like a column of names or labels. Check that you gave the columns in the order "
-                "the function expects (help(function) shows it); do not convert this column to numbers."
+                "the function expects (help(function) shows it); do not convert this column to numbers.",
+                column=col, example=example,
             )
         raise ColumnTypeError(
             f"Column {col!r} should hold numbers but holds text (for example {example!r}). "
             f"Convert it first, e.g. df[{col!r}] = pd.to_numeric(df[{col!r}], errors='coerce'), "
-            "and check the values that become missing."
+            "and check the values that become missing.",
+            column=col, example=example,
         )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import EmptyDataError, InputError, require_columns, require_numeric
+from kit.results import sentence
 
 __all__ = ["indices", "report"]
 
@@ -148,12 +149,19 @@ def indices(schools: pd.DataFrame, group: str, total: str, by: str | list[str] |
 
 
 def report(result: pd.DataFrame, group: str = "disadvantaged pupils") -> str:
-    """A plain-language sentence for the first row of an :func:`indices` table.
+    """A plain-language sentence for the first row of an :func:`indices` table (the same as ``kit.report``).
 
     >>> import pandas as pd
     >>> print(report(indices(pd.DataFrame({"fsm": [20, 80], "pupils": [100, 100]}), "fsm", "pupils")))
     Across 2 schools (50% disadvantaged pupils): dissimilarity 0.60 (60% of disadvantaged pupils would have to move school for every school to have the same mix); Gorard's index 0.30 (30% would have to swap places with other pupils for every school to have its proportionate share); the average disadvantaged pupil's school is 68% disadvantaged pupils.
     """
+    from kit.results import report as _report
+
+    return _report(result, group=group)
+
+
+@sentence("segregation indices")
+def _sentence(result: pd.DataFrame, group: str = "disadvantaged pupils") -> str:
     require_columns(result, ["dissimilarity", "gorard", "isolation", "n_schools", "group_share"],
                     table="The segregation table")
     r = result.iloc[0]

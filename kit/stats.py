@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ColumnTypeError, EmptyDataError, InputError, require_columns, require_numeric, require_rows
+from kit.results import level_text, one_row, resolve_confidence, sentence
 
 __all__ = [
     "cohens_d",
@@ -76,37 +77,76 @@ def _values(x, name: str) -> np.ndarray:
     return arr
 
 
-def _one_row(**columns) -> pd.DataFrame:
-    """A one-row result table (built from one-element arrays: the cheapest way pandas offers)."""
-    return pd.DataFrame({k: np.array([v], dtype=object if isinstance(v, str) else None) for k, v in columns.items()},
-                        index=pd.RangeIndex(1), copy=False)
+def _ncp_interval(t: float, df: float, confidence: float) -> tuple[float, float]:
+    """The noncentral-t confidence interval of the noncentrality parameter, given an observed t.
+
+    Inverts the noncentral t distribution (Steiger & Fouladi 1997): the bounds are the
+    noncentrality values for which the observed t is at the upper and lower tail quantile.
+    """
+    from scipy import optimize, stats
+
+    tail = (1 - confidence) / 2
+    # The interval is close to t +/- z sqrt(1 + t^2 / (2 df)); bracket the roots a few widths out,
+    # widening if needed (nct.cdf is decreasing in the noncentrality).
+    width = NormalDist().inv_cdf(1 - tail) * math.sqrt(1 + t * t / (2 * df)) + 1
+
+    def bound(p):
+        f = lambda ncp: stats.nct.cdf(t, df, ncp) - p  # noqa: E731
+        low, high = t - width, t + width
+        for _ in range(20):
+            if f(low) > 0 > f(high):
+                break
+            low, high = t - 2 * (t - low), t + 2 * (high - t)
+        return optimize.brentq(f, low, high, xtol=1e-12)
+
+    return bound(1 - tail), bound(tail)
 
 
-def _smd(x, y, confidence: float, hedges: bool) -> pd.DataFrame:
-    if not 0 < confidence < 1:
-        raise InputError(f"confidence should be between 0 and 1 (for example 0.95), not {confidence!r}.")
+def _exact_j(df: float) -> float:
+    """Hedges' (1981) exact small-sample correction J = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2))."""
+    from scipy.special import gammaln
+
+    return math.exp(gammaln(df / 2) - 0.5 * math.log(df / 2) - gammaln((df - 1) / 2))
+
+
+CI_METHODS = ("noncentral t", "normal")
+
+
+def _smd(x, y, confidence: float, hedges: bool, ci_method: str) -> pd.DataFrame:
+    confidence = resolve_confidence(confidence)
+    if ci_method not in CI_METHODS:
+        from kit.errors import unknown_name
+
+        raise unknown_name("interval method", ci_method, CI_METHODS)
     x = _values(x, "The first group (x)")
     y = _values(y, "The second group (y)")
     nx, ny = x.size, y.size
     mx, my = float(x.mean()), float(y.mean())
-    sd_pooled = math.sqrt(((nx - 1) * float(x.var(ddof=1)) + (ny - 1) * float(y.var(ddof=1))) / (nx + ny - 2))
+    df = nx + ny - 2
+    sd_pooled = math.sqrt(((nx - 1) * float(x.var(ddof=1)) + (ny - 1) * float(y.var(ddof=1))) / df)
     if sd_pooled == 0:
         raise InputError("Every value is the same in both groups, so there is no spread to standardise by; "
                          "a standardised difference is not defined. Check that you chose the right column.")
     d = (mx - my) / sd_pooled
     # Hedges & Olkin (1985) large-sample variance of d (Borenstein et al. 2009, eq. 4.20).
     se = math.sqrt((nx + ny) / (nx * ny) + d * d / (2 * (nx + ny)))
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    measure, est = "Cohen's d", d
-    if hedges:
-        # Small-sample correction J (Hedges 1981; Borenstein et al. 2009, eq. 4.22-4.25).
-        j = 1 - 3 / (4 * (nx + ny - 2) - 1)
-        measure, est, se = "Hedges' g", j * d, j * se
-    return _one_row(measure=measure, estimate=est, ci_low=est - z * se, ci_high=est + z * se, se=se, n=nx + ny,
-                    n_x=nx, n_y=ny, mean_x=mx, mean_y=my, sd_pooled=sd_pooled, confidence=confidence)
+    j = _exact_j(df) if hedges else 1.0
+    if ci_method == "normal":
+        z = NormalDist().inv_cdf(0.5 + confidence / 2)
+        low, high = d - z * se, d + z * se
+    else:
+        scale = math.sqrt(1 / nx + 1 / ny)
+        low, high = (bound * scale for bound in _ncp_interval(d / scale, df, confidence))
+    return one_row("Hedges' g" if hedges else "Cohen's d", j * d, j * low, j * high, nx + ny, confidence,
+                   se=j * se, n_x=nx, n_y=ny, mean_x=mx, mean_y=my, sd_pooled=sd_pooled, ci_method=ci_method)
 
 
-_SMD_DOC = """
+def cohens_d(x, y, confidence: float = 0.95, *, ci_method: str = "noncentral t") -> pd.DataFrame:
+    """Cohen's d: the standardised difference between the means of two independent groups.
+
+    d is the difference in means divided by the pooled standard deviation. Prefer
+    :func:`hedges_g` for small groups.
+
     Parameters
     ----------
     x, y : column, array or list of numbers
@@ -114,68 +154,88 @@ _SMD_DOC = """
         are dropped; each group needs at least two numbers.
     confidence : float
         Confidence level of the interval (default 0.95).
+    ci_method : ``"noncentral t"`` (default) or ``"normal"``
+        How the interval is computed (see Notes).
 
     Returns
     -------
     pandas.DataFrame, one row:
-        * ``measure``: {measure!r}
+        * ``measure``: ``"Cohen's d"``
         * ``estimate``: the effect size (positive when ``x`` has the higher mean)
         * ``ci_low``, ``ci_high``: confidence interval
-        * ``se``: its standard error
-        * ``n``, ``n_x``, ``n_y``: numbers of values used (in all, in x, in y)
-        * ``mean_x``, ``mean_y``: the two means; ``sd_pooled``: the pooled standard deviation
-        * ``confidence``: the confidence level
+        * ``n``, ``confidence``: values used (both groups), confidence level
+        * ``se``: the Hedges & Olkin standard error sqrt((nx+ny)/(nx ny) + d^2/(2(nx+ny)))
+        * ``n_x``, ``n_y``, ``mean_x``, ``mean_y``, ``sd_pooled``, ``ci_method``
 
     Notes
     -----
-    d is the difference in means divided by the pooled standard deviation (the same as
-    ``pingouin.compute_effsize``, written out here so that the kit adds no second pass over the
-    data).{extra} The interval is the **Hedges & Olkin normal
-    approximation**: estimate +/- z x SE with SE(d) = sqrt((nx+ny)/(nx ny) + d^2/(2(nx+ny)))
-    (Borenstein et al. 2009, eq. 4.20{eq}). It is close to the exact noncentral-t interval
-    except in very small samples. Validated against the worked example of Borenstein et al.
-    (2009, ch. 4: d = 0.5970, SE 0.2044; g = 0.5924, SE 0.2028) and against d = t sqrt(1/nx + 1/ny)
-    from ``scipy.stats.ttest_ind``.
+    Matches R's ``effectsize::cohens_d(x, y)`` (pooled SD): the estimate exactly, and the default
+    interval, which inverts the noncentral t distribution of t = d / sqrt(1/nx + 1/ny) with
+    nx + ny - 2 degrees of freedom (Steiger & Fouladi 1997), to 1e-6
+    (tests/test_reference_values.py). ``ci_method="normal"`` gives the Hedges & Olkin normal
+    approximation d +/- z SE (Borenstein et al. 2009, eq. 4.20), as meta-analysis software
+    does (R ``metafor::escalc``); the two differ only in small samples. Validated also against
+    the worked example of Borenstein et al. (2009, ch. 4: d = 0.5970, SE 0.2044).
 
     References
     ----------
     Borenstein, M., Hedges, L. V., Higgins, J. P. T. and Rothstein, H. R. (2009). *Introduction to
     Meta-Analysis*, chapter 4. Chichester: Wiley.
-    Hedges, L. V. and Olkin, I. (1985). *Statistical Methods for Meta-Analysis*. Orlando: Academic Press.
-    Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative science: a
-    practical primer for t-tests and ANOVAs. *Frontiers in Psychology*, 4, 863.
-"""
+    Steiger, J. H. and Fouladi, R. T. (1997). Noncentrality interval estimation and the evaluation
+    of statistical models. In Harlow, Mulaik and Steiger (eds.), *What if there were no significance
+    tests?* (pp. 221-257). Mahwah: Erlbaum.
 
-
-def cohens_d(x, y, confidence: float = 0.95) -> pd.DataFrame:
-    return _smd(x, y, confidence, hedges=False)
-
-
-def hedges_g(x, y, confidence: float = 0.95) -> pd.DataFrame:
-    return _smd(x, y, confidence, hedges=True)
-
-
-cohens_d.__doc__ = """Cohen's d: the standardised difference between the means of two independent groups.
-""" + _SMD_DOC.format(measure="Cohen's d", extra=" Prefer :func:`hedges_g` for small groups.", eq="") + """
     Examples
     --------
     >>> cohens_d([9, 7, 8, 9, 8, 9, 9, 10, 9, 9], [9, 6, 7, 8, 7, 9, 8, 8, 7, 7])[["estimate", "n"]].round(3)
        estimate   n
     0     1.226  20
-"""
+    """
+    return _smd(x, y, confidence, False, ci_method)
 
-hedges_g.__doc__ = """Hedges' g: Cohen's d corrected for its small-sample bias, with a confidence interval.
-""" + _SMD_DOC.format(
-    measure="Hedges' g",
-    extra=" g = J d with J = 1 - 3 / (4 (nx + ny - 2) - 1) (Hedges 1981), and SE(g) = J SE(d).",
-    eq=", 4.22-4.25",
-) + """
+
+def hedges_g(x, y, confidence: float = 0.95, *, ci_method: str = "noncentral t") -> pd.DataFrame:
+    """Hedges' g: Cohen's d corrected for its small-sample bias, with a confidence interval.
+
+    g = J d, with Hedges' (1981) exact correction J = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2)),
+    df = nx + ny - 2 (about 1 - 3 / (4 df - 1)).
+
+    Parameters
+    ----------
+    x, y : column, array or list of numbers
+        The two groups; missing values are dropped; each group needs at least two numbers.
+    confidence : float
+        Confidence level of the interval (default 0.95).
+    ci_method : ``"noncentral t"`` (default) or ``"normal"``
+        As in :func:`cohens_d`; the bounds are J times d's bounds.
+
+    Returns
+    -------
+    pandas.DataFrame, one row: ``measure`` (``"Hedges' g"``), ``estimate``, ``ci_low``,
+    ``ci_high``, ``n``, ``confidence``, ``se`` (J times d's Hedges & Olkin SE), ``n_x``, ``n_y``,
+    ``mean_x``, ``mean_y``, ``sd_pooled``, ``ci_method``.
+
+    Notes
+    -----
+    Matches R's ``effectsize::hedges_g(x, y)`` (effectsize 0.8): estimate and interval to 1e-6
+    (tests/test_reference_values.py: 16 + 16 pupils g = 0.1543403, 95% CI [-0.5235127, 0.8296402]).
+    :func:`kit.survey.compare_waves` uses this function, so the two never disagree.
+    Borenstein et al. (2009, eq. 4.22-4.25) worked example: g = 0.5924, SE 0.2028.
+
+    References
+    ----------
+    Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and related
+    estimators. *Journal of Educational Statistics*, 6(2), 107-128.
+    Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative science: a
+    practical primer for t-tests and ANOVAs. *Frontiers in Psychology*, 4, 863.
+
     Examples
     --------
     >>> hedges_g([9, 7, 8, 9, 8, 9, 9, 10, 9, 9], [9, 6, 7, 8, 7, 9, 8, 8, 7, 7])[["estimate", "ci_low", "ci_high"]].round(2)
        estimate  ci_low  ci_high
-    0      1.17    0.26     2.09
-"""
+    0      1.17    0.24     2.08
+    """
+    return _smd(x, y, confidence, True, ci_method)
 
 
 def months_progress(effect_size):
@@ -302,8 +362,7 @@ def icc(data: pd.DataFrame, group: str, value: str, confidence: float = 0.95) ->
 
     require_numeric(data, [value])
     require_columns(data, [group])
-    if not 0 < confidence < 1:
-        raise InputError(f"confidence should be between 0 and 1 (for example 0.95), not {confidence!r}.")
+    confidence = resolve_confidence(confidence)
     # groupby leaves out missing groups, and count/mean/var skip missing values: no filtering pass.
     by = data[value].groupby(data[group], observed=True, sort=False).agg(["count", "mean", "var"])
     by = by[by["count"] > 0]
@@ -335,13 +394,9 @@ def icc(data: pd.DataFrame, group: str, value: str, confidence: float = 0.95) ->
     alpha = 1 - confidence
     f_low = f / st.f.ppf(1 - alpha / 2, df1, df2)
     f_high = f * st.f.ppf(1 - alpha / 2, df2, df1)
-    return pd.DataFrame({
-        "measure": ["ICC(1)"], "estimate": [estimate],
-        "ci_low": [(f_low - 1) / (f_low + n0 - 1)], "ci_high": [(f_high - 1) / (f_high + n0 - 1)],
-        "n": [n_total], "n_groups": [k], "group_size": [n0], "f": [f], "df1": [df1], "df2": [df2],
-        "p_value": [float(st.f.sf(f, df1, df2))],
-        "design_effect": [1 + (n_total / k - 1) * estimate], "confidence": [confidence],
-    })
+    return one_row("ICC(1)", estimate, (f_low - 1) / (f_low + n0 - 1), (f_high - 1) / (f_high + n0 - 1), n_total,
+                   confidence, n_groups=k, group_size=n0, f=f, df1=df1, df2=df2, p_value=float(st.f.sf(f, df1, df2)),
+                   design_effect=1 + (n_total / k - 1) * estimate)
 
 
 def _mean(a, axis=-1):
@@ -353,10 +408,11 @@ def _median(a, axis=-1):
 
 
 def _d(a, b, axis=-1, hedges=False):
+    """d (or g) along an axis: the same pooled SD and exact J as :func:`cohens_d`, vectorised for the bootstrap."""
     na, nb = a.shape[axis], b.shape[axis]
     pooled = np.sqrt(((na - 1) * np.var(a, axis=axis, ddof=1) + (nb - 1) * np.var(b, axis=axis, ddof=1)) / (na + nb - 2))
     d = (np.mean(a, axis=axis) - np.mean(b, axis=axis)) / pooled
-    return d * (1 - 3 / (4 * (na + nb - 2) - 1)) if hedges else d
+    return d * _exact_j(na + nb - 2) if hedges else d
 
 
 _STATISTICS = {
@@ -420,6 +476,7 @@ def bootstrap_ci(x, statistic="mean", y=None, *, confidence: float = 0.95, n_res
     """
     from scipy import stats as st
 
+    confidence = resolve_confidence(confidence)
     if method not in {"BCa", "percentile", "basic"}:
         raise InputError(f"method should be 'BCa', 'percentile' or 'basic', not {method!r}.")
     if isinstance(statistic, str):
@@ -447,12 +504,9 @@ def bootstrap_ci(x, statistic="mean", y=None, *, confidence: float = 0.95, n_res
                                        axis, np.concatenate(arrays, axis=axis))
     result = st.bootstrap(samples, stat, n_resamples=n_resamples, vectorized=True, confidence_level=confidence,
                           method=method, rng=np.random.default_rng(seed))
-    return pd.DataFrame({
-        "measure": [f"bootstrap {name}"], "estimate": [float(stat(*samples, axis=-1))],
-        "ci_low": [float(result.confidence_interval.low)], "ci_high": [float(result.confidence_interval.high)],
-        "se": [float(result.standard_error)], "n": [sum(s.size for s in samples)],
-        "n_resamples": [n_resamples], "method": [method], "confidence": [confidence],
-    })
+    return one_row(f"bootstrap {name}", float(stat(*samples, axis=-1)), float(result.confidence_interval.low),
+                   float(result.confidence_interval.high), sum(s.size for s in samples), confidence,
+                   se=float(result.standard_error), n_resamples=n_resamples, method=method)
 
 
 def power_analysis(effect_size: float | None = None, n_per_group: float | None = None, power: float | None = None,
@@ -534,47 +588,59 @@ def _size_words(d: float) -> str:
 
 
 def report(result: pd.DataFrame) -> str:
-    """A plain-language, APA-style sentence for a result of this module (effect size, ICC, bootstrap, power).
+    """A plain-language, APA-style sentence for a result (the same as ``kit.report``; any kit result works).
 
     >>> print(report(hedges_g([9, 7, 8, 9, 8, 9, 9, 10, 9, 9], [9, 6, 7, 8, 7, 9, 8, 8, 7, 7])))
-    Hedges' g = 1.17, 95% CI [0.26, 2.09], comparing 10 and 10 values (means 8.70 and 7.60). A large difference on Cohen's (1988) rough guide; the interval excludes zero. On the EEF scale that is about +12 months' progress, but the interval runs from +3 to +12 months.
+    Hedges' g = 1.17, 95% CI [0.24, 2.08], comparing 10 and 10 values (means 8.70 and 7.60). A large difference on Cohen's (1988) rough guide; the interval excludes zero. On the EEF scale that is about +12 months' progress, but the interval runs from +3 to +12 months.
     """
-    if not isinstance(result, pd.DataFrame) or len(result) != 1 or not (
-            {"measure", "solved_for"} & set(result.columns)):
-        raise InputError("report() takes a one-row result from kit.stats (for example hedges_g(x, y)).")
+    from kit.results import report as _report
+
+    return _report(result)
+
+
+@sentence("power analysis")
+def _power(result: pd.DataFrame) -> str:
     r = result.iloc[0]
-    if "solved_for" in result.columns:
-        if r["solved_for"] == "n_per_group":
-            return (f"To detect d = {r['effect_size']:.2f} with {r['power'] * 100:.0f}% power at alpha = "
-                    f"{r['alpha']:g} (two-sided), you need {r['n_per_group']:,} per group ({r['n_total']:,} in all).")
-        if r["solved_for"] == "power":
-            return (f"With {r['n_per_group']:,} per group ({r['n_total']:,} in all), a true effect of d = "
-                    f"{r['effect_size']:.2f} would give a significant result (alpha = {r['alpha']:g}, two-sided) "
-                    f"{r['power'] * 100:.0f}% of the time.")
-        return (f"With {r['n_per_group']:,} per group and {r['power'] * 100:.0f}% power (alpha = {r['alpha']:g}), "
-                f"the smallest effect you can reliably detect is d = {r['effect_size']:.2f}.")
-    measure = r["measure"]
-    pct = f"{r['confidence'] * 100:g}%" if "confidence" in result.columns else ""
-    if measure in ("Cohen's d", "Hedges' g"):
-        excludes = r["ci_low"] > 0 or r["ci_high"] < 0
-        m, lo, hi = months_progress(r["estimate"]), months_progress(r["ci_low"]), months_progress(r["ci_high"])
-        return (
-            f"{measure} = {r['estimate']:.2f}, {pct} CI [{r['ci_low']:.2f}, {r['ci_high']:.2f}], comparing "
-            f"{r['n_x']:,} and {r['n_y']:,} values (means {r['mean_x']:.2f} and {r['mean_y']:.2f}). "
-            f"A {_size_words(r['estimate'])} difference on Cohen's (1988) rough guide; the interval "
-            + ("excludes zero." if excludes else "includes zero, so the data are also consistent with no difference.")
-            + f" On the EEF scale that is about {m:+d} months' progress, but the interval runs from {lo:+d} to {hi:+d} months."
-        )
-    if measure == "ICC(1)":
-        return (
-            f"ICC(1) = {r['estimate']:.2f}, {pct} CI [{r['ci_low']:.2f}, {r['ci_high']:.2f}] "
-            f"({r['n_groups']:,} groups, {r['n']:,} members): about {max(r['estimate'], 0) * 100:.0f}% of the "
-            "variation lies between groups and the rest within them. "
-            f"Design effect {r['design_effect']:.2f}."
-        )
-    if str(measure).startswith("bootstrap"):
-        return (
-            f"The {str(measure)[10:].replace('_', ' ')} is {r['estimate']:.2f}, {pct} bootstrap CI "
-            f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}] ({r['method']}, {r['n_resamples']:,} resamples, n = {r['n']:,})."
-        )
-    raise InputError(f"report() does not know how to describe a result whose measure is {measure!r}.")
+    if r["solved_for"] == "n_per_group":
+        return (f"To detect d = {r['effect_size']:.2f} with {r['power'] * 100:.0f}% power at alpha = "
+                f"{r['alpha']:g} (two-sided), you need {r['n_per_group']:,} per group ({r['n_total']:,} in all).")
+    if r["solved_for"] == "power":
+        return (f"With {r['n_per_group']:,} per group ({r['n_total']:,} in all), a true effect of d = "
+                f"{r['effect_size']:.2f} would give a significant result (alpha = {r['alpha']:g}, two-sided) "
+                f"{r['power'] * 100:.0f}% of the time.")
+    return (f"With {r['n_per_group']:,} per group and {r['power'] * 100:.0f}% power (alpha = {r['alpha']:g}), "
+            f"the smallest effect you can reliably detect is d = {r['effect_size']:.2f}.")
+
+
+@sentence("Cohen's d", "Hedges' g")
+def _smd_sentence(result: pd.DataFrame) -> str:
+    r = result.iloc[0]
+    excludes = r["ci_low"] > 0 or r["ci_high"] < 0
+    m, lo, hi = months_progress(r["estimate"]), months_progress(r["ci_low"]), months_progress(r["ci_high"])
+    return (
+        f"{r['measure']} = {r['estimate']:.2f}, {level_text(result)} CI [{r['ci_low']:.2f}, {r['ci_high']:.2f}], comparing "
+        f"{r['n_x']:,} and {r['n_y']:,} values (means {r['mean_x']:.2f} and {r['mean_y']:.2f}). "
+        f"A {_size_words(r['estimate'])} difference on Cohen's (1988) rough guide; the interval "
+        + ("excludes zero." if excludes else "includes zero, so the data are also consistent with no difference.")
+        + f" On the EEF scale that is about {m:+d} months' progress, but the interval runs from {lo:+d} to {hi:+d} months."
+    )
+
+
+@sentence("ICC(1)")
+def _icc_sentence(result: pd.DataFrame) -> str:
+    r = result.iloc[0]
+    return (
+        f"ICC(1) = {r['estimate']:.2f}, {level_text(result)} CI [{r['ci_low']:.2f}, {r['ci_high']:.2f}] "
+        f"({r['n_groups']:,} groups, {r['n']:,} members): about {max(r['estimate'], 0) * 100:.0f}% of the "
+        "variation lies between groups and the rest within them. "
+        f"Design effect {r['design_effect']:.2f}."
+    )
+
+
+@sentence("bootstrap*")
+def _bootstrap_sentence(result: pd.DataFrame) -> str:
+    r = result.iloc[0]
+    return (
+        f"The {str(r['measure'])[10:].replace('_', ' ')} is {r['estimate']:.2f}, {level_text(result)} bootstrap CI "
+        f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}] ({r['method']}, {r['n_resamples']:,} resamples, n = {r['n']:,})."
+    )

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ColumnTypeError, EmptyDataError, InputError, require_columns, unknown_name
+from kit.results import level_text, resolve_confidence, sentence
 
 __all__ = ["ScaleScores", "score_scales", "aggregate", "compare_waves", "report"]
 
@@ -108,8 +109,8 @@ def _alpha(items: pd.DataFrame, scale: str) -> tuple[float, float, float, int, s
     """Cronbach's alpha (95% CI) on the respondents who answered every item, and a note if undefined."""
     import warnings
 
-    from kit.errors import KitError
-    from kit.reliability import cronbach_alpha
+    from kit.errors import KitError, ReverseKeyedWarning
+    from kit.scales import cronbach_alpha
 
     complete = items.dropna()
     n = len(complete)
@@ -124,7 +125,7 @@ def _alpha(items: pd.DataFrame, scale: str) -> tuple[float, float, float, int, s
     except KitError as err:
         return math.nan, math.nan, math.nan, n, f"alpha not defined: {err}"
     note = ""
-    if any("negatively" in str(w.message) for w in caught):
+    if any(issubclass(w.category, ReverseKeyedWarning) for w in caught):
         note = "an item correlates negatively with the rest: is it reverse-keyed?"
         warnings.warn(
             f"In scale {scale!r} an item correlates negatively with the others. Is it reverse-keyed (worded the "
@@ -329,7 +330,8 @@ def _t_ci(values: np.ndarray, level: float) -> tuple[float, float]:
     return float(values.mean() - half), float(values.mean() + half)
 
 
-def aggregate(scores: pd.DataFrame, by: str | list[str], score: str = "score", level: float = 0.95) -> pd.DataFrame:
+def aggregate(scores: pd.DataFrame, by: str | list[str], score: str = "score", confidence: float = 0.95, *,
+              level: float | None = None) -> pd.DataFrame:
     """Mean scale score per group (a school, trio, cluster or wave) with its confidence interval.
 
     Parameters
@@ -341,8 +343,8 @@ def aggregate(scores: pd.DataFrame, by: str | list[str], score: str = "score", l
         ``scale`` column it is added, so each scale is summarised separately.
     score : str
         The column to summarise (default ``"score"``).
-    level : float
-        Confidence level of the interval (default 0.95).
+    confidence : float
+        Confidence level of the interval (default 0.95; the older ``level=`` still works).
 
     Returns
     -------
@@ -372,6 +374,7 @@ def aggregate(scores: pd.DataFrame, by: str | list[str], score: str = "score", l
     0  T01  trust  3       4.0  1.0    1.52     6.48
     1  T02  trust  3       2.5  0.5    1.26     3.74
     """
+    confidence = resolve_confidence(confidence, level=level)
     if not isinstance(scores, pd.DataFrame):
         raise ColumnTypeError(f"Expected the scores table (a DataFrame) but got {type(scores).__name__}.")
     by = [by] if isinstance(by, str) else list(by)
@@ -384,7 +387,7 @@ def aggregate(scores: pd.DataFrame, by: str | list[str], score: str = "score", l
     rows = []
     for key, group in scores.groupby(keys, sort=True, observed=True, dropna=False):
         vals = group[score].dropna().to_numpy(dtype=float)
-        lo, hi = _t_ci(vals, level)
+        lo, hi = _t_ci(vals, confidence)
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(keys, key)), "n": len(vals),
                      "estimate": float(vals.mean()) if len(vals) else math.nan,
@@ -402,7 +405,9 @@ def compare_waves(
     wave: str = "wave",
     score: str = "score",
     by: str | list[str] | None = None,
-    level: float = 0.95,
+    confidence: float = 0.95,
+    *,
+    level: float | None = None,
 ) -> pd.DataFrame:
     """Compare mean scale scores between two survey waves, with a CI and an effect size.
 
@@ -421,8 +426,8 @@ def compare_waves(
         The score column (default ``"score"``).
     by : str or list of str, optional
         Extra grouping, e.g. ``"cluster"`` to compare the waves within each cluster.
-    level : float
-        Confidence level (default 0.95).
+    confidence : float
+        Confidence level (default 0.95; the older ``level=`` still works).
 
     Returns
     -------
@@ -435,13 +440,16 @@ def compare_waves(
         * ``ci_low``, ``ci_high``: Welch confidence interval of the difference
         * ``p_value``: Welch's t-test
         * ``hedges_g``, ``g_ci_low``, ``g_ci_high``: standardised difference and its CI
-        * ``n``: ``n_first + n_second``
+          (:func:`kit.stats.hedges_g`)
+        * ``n``: ``n_first + n_second``; ``confidence``: the confidence level
+        * ``measure``: ``"wave comparison"`` (after the ``by`` columns and ``scale``)
 
     Notes
     -----
-    Welch's interval comes from ``scipy.stats.ttest_ind(equal_var=False)``; Hedges' g and its
-    interval from ``pingouin.compute_effsize`` and ``pingouin.compute_esci`` (Hedges & Olkin,
-    1985). If the same people answered both waves, a paired comparison is more precise; this
+    Welch's interval comes from ``scipy.stats.ttest_ind(equal_var=False)``, R's
+    ``t.test(second, first, var.equal = FALSE)`` (agrees to 1e-6, tests/test_reference_values.py).
+    Hedges' g and its interval are :func:`kit.stats.hedges_g` (second wave minus first), R's
+    ``effectsize::hedges_g`` with its noncentral-t interval, unrounded. If the same people answered both waves, a paired comparison is more precise; this
     function does not assume it.
 
     References
@@ -459,9 +467,11 @@ def compare_waves(
        scale  estimate  ci_low  ci_high  hedges_g
     0  trust       1.0    0.29     1.71      2.13
     """
-    import pingouin
     from scipy import stats
 
+    from kit.stats import hedges_g
+
+    confidence = resolve_confidence(confidence, level=level)
     if not isinstance(scores, pd.DataFrame):
         raise ColumnTypeError(f"Expected the scores table (a DataFrame) but got {type(scores).__name__}.")
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
@@ -484,26 +494,25 @@ def compare_waves(
                 "at least 2 in each are needed to compare them."
             )
         test = stats.ttest_ind(b, a, equal_var=False)
-        ci = test.confidence_interval(confidence_level=level)
-        g = float(pingouin.compute_effsize(b, a, paired=False, eftype="hedges"))
-        g_ci = pingouin.compute_esci(stat=g, nx=len(b), ny=len(a), eftype="hedges", confidence=level)
+        ci = test.confidence_interval(confidence_level=confidence)
+        g = hedges_g(b, a, confidence).iloc[0]
         row.update({
             "mean_first": float(a.mean()), "mean_second": float(b.mean()),
             "n_first": len(a), "n_second": len(b),
             "estimate": float(b.mean() - a.mean()),
             "ci_low": float(ci.low), "ci_high": float(ci.high),
             "p_value": float(test.pvalue),
-            "hedges_g": g, "g_ci_low": float(g_ci[0]), "g_ci_high": float(g_ci[1]),
-            "n": len(a) + len(b),
+            "hedges_g": float(g["estimate"]), "g_ci_low": float(g["ci_low"]), "g_ci_high": float(g["ci_high"]),
+            "n": len(a) + len(b), "confidence": confidence,
         })
         rows.append(row)
     result = pd.DataFrame(rows)
-    result.attrs["level"] = level
+    result.insert(len(keys), "measure", "wave comparison")
     return result
 
 
 def report(result: pd.DataFrame) -> str:
-    """A plain-language sentence for each row of :func:`compare_waves`.
+    """A plain-language sentence for each row of :func:`compare_waves` (the same as ``kit.report``).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"wave": [1] * 4 + [2] * 4, "scale": "trust",
@@ -511,9 +520,16 @@ def report(result: pd.DataFrame) -> str:
     >>> print(report(compare_waves(s, 1, 2)))
     trust: the mean score rose from 3.00 to 4.00 (difference 1.00 points, 95% CI 0.29 to 1.71; Hedges' g = 2.13, n = 8).
     """
+    from kit.results import report as _report
+
+    return _report(result)
+
+
+@sentence("wave comparison")
+def _compare_sentence(result: pd.DataFrame) -> str:
     require_columns(result, ["estimate", "ci_low", "ci_high", "mean_first", "mean_second", "hedges_g", "n"],
                     table="The comparison table")
-    level = result.attrs.get("level", 0.95)
+    level = level_text(result)
     lines = []
     for row in result.to_dict("records"):
         label = " / ".join(str(row[k]) for k in row if k not in _COMPARE_COLUMNS) or "score"
@@ -521,11 +537,11 @@ def report(result: pd.DataFrame) -> str:
         unclear = " The interval includes no change." if row["ci_low"] <= 0 <= row["ci_high"] else ""
         lines.append(
             f"{label}: the mean score {verb} from {row['mean_first']:.2f} to {row['mean_second']:.2f} "
-            f"(difference {row['estimate']:.2f} points, {level:.0%} CI {row['ci_low']:.2f} to {row['ci_high']:.2f}; "
+            f"(difference {row['estimate']:.2f} points, {level} CI {row['ci_low']:.2f} to {row['ci_high']:.2f}; "
             f"Hedges' g = {row['hedges_g']:.2f}, n = {row['n']}).{unclear}"
         )
     return "\n".join(lines)
 
 
-_COMPARE_COLUMNS = {"mean_first", "mean_second", "n_first", "n_second", "estimate", "ci_low", "ci_high",
+_COMPARE_COLUMNS = {"measure", "confidence", "mean_first", "mean_second", "n_first", "n_second", "estimate", "ci_low", "ci_high",
                     "p_value", "hedges_g", "g_ci_low", "g_ci_high", "n"}

@@ -301,7 +301,7 @@ def test_reports_are_plain_sentences():
     assert "tentative" in reliability.report(kripp)
     frame = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": [2, 2, 3, 5], "q3": [1, 3, 3, 4]})
     assert "Cronbach's alpha = " in reliability.report(reliability.cronbach_alpha(frame))
-    with pytest.raises(InputError, match="one-row table"):
+    with pytest.raises(InputError, match="report.. describes a result of a kit function"):
         reliability.report(frame)
 
 

@@ -27,7 +27,7 @@ CONTROL = exact_sample(100, 4.5, 50, seed=2)
 
 
 def test_cohens_d_borenstein_worked_example():
-    r = ks.cohens_d(TREATED, CONTROL)
+    r = ks.cohens_d(TREATED, CONTROL, ci_method="normal")
     row = r.iloc[0]
     assert row["sd_pooled"] == pytest.approx(5.0249, abs=1e-4)  # Borenstein et al. 2009, S_within
     assert row["estimate"] == pytest.approx(0.5970, abs=1e-4)  # d
@@ -62,7 +62,16 @@ def test_cohens_d_and_hedges_g_match_pingouin():
     rng = np.random.default_rng(8)
     x, y = rng.normal(0.3, 1, 23), rng.normal(0, 1.2, 31)
     assert ks.cohens_d(x, y)["estimate"].iloc[0] == pytest.approx(pg.compute_effsize(x, y, eftype="cohen"), rel=1e-12)
-    assert ks.hedges_g(x, y)["estimate"].iloc[0] == pytest.approx(pg.compute_effsize(x, y, eftype="hedges"), rel=1e-12)
+    # pingouin uses the approximate J = 1 - 3/(4 df - 1); the kit the exact one (as R's effectsize)
+    assert ks.hedges_g(x, y)["estimate"].iloc[0] == pytest.approx(pg.compute_effsize(x, y, eftype="hedges"), rel=1e-4)
+    from scipy.special import gamma
+
+    df = 23 + 31 - 2
+    exact_j = gamma(df / 2) / (np.sqrt(df / 2) * gamma((df - 1) / 2))
+    d = ks.cohens_d(x, y).iloc[0]
+    g = ks.hedges_g(x, y).iloc[0]
+    assert g["estimate"] == pytest.approx(exact_j * d["estimate"], rel=1e-12)
+    assert (g["ci_low"], g["ci_high"]) == pytest.approx((exact_j * d["ci_low"], exact_j * d["ci_high"]), rel=1e-12)
 
 
 def test_effect_size_drops_missing_values_and_accepts_series():
@@ -243,5 +252,5 @@ def test_report_sentences():
     assert ks.report(ks.icc(SHROUT_FLEISS, "target", "rating")).startswith("ICC(1) = 0.17, 95% CI [-0.13, 0.72]")
     assert "64 per group (128 in all)" in ks.report(ks.power_analysis(effect_size=0.5, power=0.8))
     assert "bootstrap CI" in ks.report(ks.bootstrap_ci([1, 2, 3, 4, 5], "mean", n_resamples=200))
-    with pytest.raises(InputError, match="one-row result"):
+    with pytest.raises(InputError, match="report.. describes a result of a kit function"):
         ks.report(pd.DataFrame({"x": [1]}))

@@ -267,10 +267,18 @@ def test_compare_waves_matches_scipy_welch_and_pingouin_hedges():
     ci = welch.confidence_interval()
     assert row["estimate"] == pytest.approx(b.mean() - a.mean())
     assert (row["ci_low"], row["ci_high"], row["p_value"]) == pytest.approx((ci.low, ci.high, welch.pvalue))
-    # Hedges' g by the textbook formula (Hedges & Olkin, 1985): pooled SD and the J correction
+    # Hedges' g by the textbook formula (Hedges 1981): pooled SD and the exact J correction
+    from scipy.special import gamma
+
     sp = math.sqrt(((29) * a.var(ddof=1) + 24 * b.var(ddof=1)) / 53)
-    g = (b.mean() - a.mean()) / sp * (1 - 3 / (4 * 53 - 1))
-    assert row["hedges_g"] == pytest.approx(g, rel=1e-6)
+    g = (b.mean() - a.mean()) / sp * gamma(53 / 2) / (math.sqrt(53 / 2) * gamma(52 / 2))
+    assert row["hedges_g"] == pytest.approx(g, rel=1e-10)
+    # the same g and interval as kit.stats.hedges_g, unrounded (the pingouin interval was rounded to 2 places)
+    from kit.stats import hedges_g
+
+    same = hedges_g(b, a).iloc[0]
+    assert (row["hedges_g"], row["g_ci_low"], row["g_ci_high"]) == (same["estimate"], same["ci_low"], same["ci_high"])
+    assert row["g_ci_low"] != round(row["g_ci_low"], 2)
     assert row["n"] == 55
     assert "rose" in report(compare_waves(s, 1, 3))
 
