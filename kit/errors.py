@@ -9,7 +9,7 @@ new to code: name the problem, list the valid choices, say what to do next.
 >>> require_columns(df, ["school", "attainment"])
 Traceback (most recent call last):
     ...
-kit.errors.MissingColumnError: Column 'attainment' was not found. The table has these columns: 'school', 'fsm'. Check the spelling (capitals matter), or choose one of those.
+kit.errors.MissingColumnError: Column 'attainment' was not found. The table has these columns: 'school', 'fsm'. Check the spelling (capitals matter), or choose one of those. If an earlier cell makes this column, run that cell first, and check that you used the right table.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def require_columns(data, columns: Iterable[str], *, table: str = "The table") -
             where = "Column" if table == "The table" else f"{table}: column"
             raise MissingColumnError(
                 f"{where} {col!r} was not found.{hint} The table has these columns: "
-                f"{_quote_list(have)}. Check the spelling (capitals matter), or choose one of those.",
+                f"{_quote_list(have)}. Check the spelling (capitals matter), or choose one of those. If an earlier cell makes this column, run that cell first, and check that you used the right table.",
                 column=col, available=list(data.columns), suggestion=close[0] if close else None, table=table,
             )
 
@@ -197,6 +197,13 @@ def require_numeric(data, columns: Iterable[str]) -> None:
             continue
         bad = pd.to_numeric(series, errors="coerce").isna() & series.notna()
         example = series[bad].iloc[0] if bad.any() else series.dropna().iloc[0] if series.notna().any() else None
+        if bad.all() or not series.notna().any():  # no value is a number: names or ids, so a column given in the wrong place
+            raise ColumnTypeError(
+                f"Column {col!r} should hold numbers but holds text (for example {example!r}), and none of its values "
+                "is a number: it looks like a column of names or labels. Check that you gave the columns in the order "
+                "the function expects (help(function) shows it); do not convert this column to numbers.",
+                column=col, example=example,
+            )
         raise ColumnTypeError(
             f"Column {col!r} should hold numbers but holds text (for example {example!r}). "
             f"Convert it first, e.g. df[{col!r}] = pd.to_numeric(df[{col!r}], errors='coerce'), "
@@ -231,7 +238,7 @@ class friendly_pandas_errors:  # noqa: N801  (used as a context manager: `with f
     ...     df["atainment"].mean()
     Traceback (most recent call last):
         ...
-    kit.errors.MissingColumnError: Column 'atainment' was not found. Did you mean 'attainment'? The table has these columns: 'attainment'. Check the spelling (capitals matter), or choose one of those.
+    kit.errors.MissingColumnError: Column 'atainment' was not found. Did you mean 'attainment'? The table has these columns: 'attainment'. Check the spelling (capitals matter), or choose one of those. If an earlier cell makes this column, run that cell first, and check that you used the right table.
     """
 
     def __init__(self, data=None):

@@ -75,9 +75,10 @@ def test_04_q3_max_instead_of_idxmax(pupils):
     assert result.passed == [True, True, False] and "idxmax" in first_hint(result)
     reversed_gaps = run_check(s, "q3", {"la_gaps": -la_gaps, "largest_gap_la": "x"})
     assert "others (the False column) minus disadvantaged" in first_hint(reversed_gaps)
-    # sorting or rounding la_gaps is not a mistake
-    tidied = la_gaps.round(2).sort_values(ascending=False)
-    assert run_check(s, "q3", {"la_gaps": tidied, "largest_gap_la": la_gaps.idxmax()}).all_passed
+    # rounding la_gaps is not a mistake; sorting it is, since the question says not to (review 04-08)
+    assert run_check(s, "q3", {"la_gaps": la_gaps.round(2), "largest_gap_la": la_gaps.idxmax()}).all_passed
+    tidied = la_gaps.sort_values(ascending=False)
+    assert "do not sort" in first_hint(run_check(s, "q3", {"la_gaps": tidied, "largest_gap_la": la_gaps.idxmax()}))
 
 
 def test_04_q4_not_squared_or_wrong_mean(pupils):
@@ -86,13 +87,16 @@ def test_04_q4_not_squared_or_wrong_mean(pupils):
     total_ss = ((score - score.mean()) ** 2).sum()
     school_mean = pupils.groupby("school_id")["score"].transform("mean")
     la_mean = pupils.groupby("local_authority")["score"].transform("mean")
-    assert run_check(s, "q4", {"share_within": round(((score - school_mean) ** 2).sum() / total_ss, 3)}).all_passed
+    ns = {"pupils": pupils, "la_mean": la_mean, "total_ss": total_ss}
+    assert run_check(s, "q4", {**ns, "share_within": round(((score - school_mean) ** 2).sum() / total_ss, 3)}).all_passed
     not_squared = round((score - school_mean).sum() / total_ss, 3)  # about 0
-    assert "Square the pieces" in first_hint(run_check(s, "q4", {"share_within": not_squared}))
+    assert "Square the pieces" in first_hint(run_check(s, "q4", {**ns, "share_within": not_squared}))
     la_instead = round(((score - la_mean) ** 2).sum() / total_ss, 3)
-    assert "not la_mean" in first_hint(run_check(s, "q4", {"share_within": la_instead}))
+    assert "not la_mean" in first_hint(run_check(s, "q4", {**ns, "share_within": la_instead}))
     unrounded = ((score - school_mean) ** 2).sum() / total_ss
-    assert "round to 3" in first_hint(run_check(s, "q4", {"share_within": unrounded}))
+    assert "round to 3" in first_hint(run_check(s, "q4", {**ns, "share_within": unrounded}))
+    two_places = round(unrounded, 2)  # under-rounded: the hint says so, not something else (review 04-08)
+    assert "round to 3 decimal places, no fewer" in first_hint(run_check(s, "q4", {**ns, "share_within": two_places}))
 
 
 def test_04_q5_pupil_level_correlation_instead_of_schools(pupils):
@@ -159,7 +163,7 @@ def test_05_q4_interval_ends_in_the_wrong_order(pupils, trial):
     months_all = ks.months_progress(ks.hedges_g(*trial))
     assert run_check(s, "q4", {"months_all": months_all, "months_school": [low, high]}).all_passed
     result = run_check(s, "q4", {"months_all": months_all, "months_school": [high, low]})
-    assert result.passed == [True, False] and "[low, high]" in first_hint(result)
+    assert not result.all_passed and "low end first" in first_hint(result)
 
 
 def test_05_q6_total_instead_of_per_group():
