@@ -101,8 +101,8 @@ def test_good_master_gives_a_student_version_without_solutions_tests_or_rubric()
                    "BEGIN SOLUTION", "# TEST", "HIDDEN TEST"):
         assert secret not in text, secret
     sources = [c.source for c in master.notebook.cells]
-    assert "largest = ..." in sources
-    assert "..." in sources
+    assert "# Your answer to q2\nlargest = ..." in sources
+    assert "# Your answer to q1\n..." in sources
     assert ANSWER_PROMPT in sources
     assert master.notebook.metadata["kit"] == {"assignment": "demo"}
     answers = [c.source for c in master.answers.cells]
@@ -151,7 +151,9 @@ def test_build_writes_exercise_and_fingerprinted_checks_then_check_mode_agrees(c
     assert q1["hidden_tests"] == 1 and len(q1["tests"]) == 1  # hidden test not shipped
     assert "SECRET-HIDDEN-HINT" not in json.dumps(checks)
     q2 = checks["questions"]["q2"]["tests"][0]
-    assert q2["fingerprint"] and "10" not in json.dumps(q2)  # a fingerprint, not the value
+    shown = {k: v for k, v in q2.items() if k not in ("fingerprint", "salt")}
+    assert q2["fingerprint"] and "10" not in json.dumps(shown)  # a fingerprint, not the value
+    assert checks["fingerprint"]["method"] == "scrypt" and q2["salt"].startswith(checks["salt"] + "/demo/q2/")
     assert build(course / "solutions", course / "exercises", check=True).ok
     again = build(course / "solutions", course / "exercises")
     assert again.written == []  # nothing changed: nothing executed or written

@@ -40,7 +40,7 @@ def built(tmp_path_factory):
 def test_build_makes_what_the_readme_says(built):
     exercise = nbformat.read(built / "exercises" / f"{NAME}.ipynb", as_version=4)
     sources = [c.source for c in exercise.cells]
-    assert "...\ngap = ...\ngap" in sources
+    assert "# Your answer to q1\n...\ngap = ...\ngap" in sources
     text = "\n".join(sources)
     for secret in ("HIDDEN TEST", "RUBRIC", "max(scores.values())", "intake (for example"):
         assert secret not in text
@@ -56,7 +56,7 @@ def test_the_example_grades_from_master_to_gradebook(built):
     for who, answer in (("ana", "gap = max(scores.values()) - min(scores.values())\ngap"),
                         ("ben", "gap = min(scores.values()) - max(scores.values())\ngap")):
         nb = nbformat.from_dict(nbformat.reads(nbformat.writes(exercise), as_version=4))
-        cell = next(c for c in nb.cells if c.source == "...\ngap = ...\ngap")
+        cell = next(c for c in nb.cells if c.source == "# Your answer to q1\n...\ngap = ...\ngap")
         cell.source = answer
         nbformat.write(nb, subs / f"{who}.ipynb")
     grade(subs, NAME, built / "marks", solutions=built / "solutions", timeout=20, workers=2, progress=False)

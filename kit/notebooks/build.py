@@ -113,9 +113,37 @@ def checks_for(master: Master, values: dict[str, list[dict]], digest: str, salt:
             "fingerprint": dict(SCRYPT), "questions": questions}
 
 
+def computed_names(q) -> list[str]:
+    """Names the visible tests read that the model answer works out with code (not typed in).
+
+    ``check()`` tells a student who types such a value in that the marking reruns their code.
+    """
+    import ast
+
+    from kit.notebooks.checks import _typed_values
+
+    read = set()
+    for t in q.visible_tests:
+        try:
+            read |= {n.id for n in ast.walk(ast.parse(t.expression, mode="eval")) if isinstance(n, ast.Name)}
+        except SyntaxError:  # pragma: no cover  (the format refuses these)
+            continue
+    assigned, typed = set(), set()
+    for line in q.solution_code:
+        try:
+            tree = ast.parse(line.strip())
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                assigned |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        typed |= {n for n in read if _typed_values(line.strip(), [n])}
+    return sorted((read & assigned) - typed)
+
+
 def question_meta(q) -> dict:
     """A question's tests as plain data (what :func:`kit.notebooks.checks.question_entry` reads)."""
-    return {"name": q.name, "points": q.points, "written": q.written,
+    return {"name": q.name, "points": q.points, "written": q.written, "computed": computed_names(q),
             "tests": [{"expression": t.expression, "hint": t.hint, "points": t.points, "hidden": t.hidden,
                        "condition": t.condition, "tolerance": t.tolerance} for t in q.tests]}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from kit.notebooks.capture import evaluate
 from kit.errors import KitError, unknown_name
 from kit.notebooks.values import fingerprint, fingerprint_matches, judge_condition
 
-__all__ = ["checker", "run_check", "CheckResult", "CheckFailed", "judge_condition", "question_entry"]
+__all__ = ["checker", "run_check", "CheckResult", "CheckFailed", "judge_condition", "question_entry", "follow_runs",
+           "answer_line"]
 
 class CheckFailed(KitError, AssertionError):
     """Raised by a check in strict mode (KIT_CHECK_STRICT=1) when a check does not pass."""
@@ -75,7 +77,8 @@ def question_entry(question: dict, values: list[dict], salt: str | None = None, 
     results, one per test. Each test's salt is ``salt`` plus the question and test number.
     """
     entry = {"points": question["points"], "written": question.get("written", False),
-             "hidden_tests": sum(bool(t["hidden"]) for t in question["tests"]), "tests": []}
+             "hidden_tests": sum(bool(t["hidden"]) for t in question["tests"]), "tests": [],
+             "computed": list(question.get("computed", []))}
     for i, (test, result) in enumerate(zip(question["tests"], values), 1):
         if test["hidden"]:
             continue
@@ -89,8 +92,108 @@ def question_entry(question: dict, values: list[dict], salt: str | None = None, 
     return entry
 
 
+ANSWER_LINE = re.compile(r"^#\s*Your answer to (?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*$")
+_RUNS: dict[str, dict] = {}  # question -> the latest run of its answer cell in this kernel
+_CELLS: dict[str, str] = {}  # cell id -> question, for a cell whose first line was changed later
+
+
+def answer_line(question: str) -> str:
+    """The first line ``kit build`` puts in a question's answer cell, so ``check()`` can follow its runs."""
+    return f"# Your answer to {question}"
+
+
+def _record_run(result) -> None:
+    """IPython's post_run_cell event: remember the latest run of each answer cell."""
+    info = getattr(result, "info", None)
+    source = getattr(info, "raw_cell", "") or ""
+    first = (source.lstrip("\n").splitlines() or [""])[0].strip()
+    m = ANSWER_LINE.match(first)
+    cell_id = getattr(info, "cell_id", None)
+    question = m.group("name") if m else _CELLS.get(cell_id) if cell_id else None
+    if question is None:
+        return
+    if cell_id:
+        _CELLS[cell_id] = question
+    error = result.error_before_exec or result.error_in_exec
+    record = {"source": source, "error": None, "explanation": None}
+    if error is not None:
+        from kit.notebooks.explain import explain
+
+        record["error"] = f"{type(error).__name__}: {error}".strip()[:300]
+        try:
+            record["explanation"] = explain(error, _user_namespace())
+        except Exception:  # pragma: no cover
+            record["explanation"] = None
+    _RUNS[question] = record
+
+
+def _user_namespace() -> dict:
+    from kit.notebooks.capture import _namespace
+
+    return _namespace()
+
+
+def follow_runs(shell=None) -> bool:
+    """Follow answer cells' runs in this IPython kernel and explain errors; ``False`` outside IPython."""
+    from kit.notebooks.explain import install
+
+    if shell is None:
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except ImportError:  # pragma: no cover
+            return False
+    if shell is None:
+        return False
+    if not getattr(shell, "_kit_follows_runs", False):
+        shell.events.register("post_run_cell", _record_run)
+        shell._kit_follows_runs = True
+    install(shell)
+    return True
+
+
+def _typed_values(source: str, names: list[str]) -> list[str]:
+    """Names of ``names`` that ``source`` gives a typed-in value (``gap = 3.03 - 2.74``, ``best = "Oak"``)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+
+    def constant(node) -> bool:
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, float, str)
+        if isinstance(node, ast.UnaryOp):
+            return constant(node.operand)
+        if isinstance(node, ast.BinOp):
+            return constant(node.left) and constant(node.right)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return bool(node.elts) and all(constant(e) for e in node.elts)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "round":
+            return bool(node.args) and constant(node.args[0])
+        return False
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and constant(node.value):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in names and target.id not in found:
+                    found.append(target.id)
+    return found
+
+
+def _plural(n: int, word: str = "check") -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def run_check(spec: dict, question: str, namespace: dict | None = None) -> CheckResult:
-    """Check ``question`` against ``spec`` (the content of a checks file); return the result."""
+    """Check ``question`` against ``spec`` (the content of a checks file); return the result.
+
+    With ``namespace=None`` (in a notebook) it first looks at the latest run of the question's
+    answer cell: after an error it says so and judges nothing left over from an earlier run.
+    """
     questions = spec["questions"]
     if question not in questions:
         raise unknown_name("question", question, list(questions))
@@ -99,35 +202,75 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
         msg = (f"Question {question} is a written answer: your tutor marks it against a rubric, so there is no "
                "automatic check. Make sure your answer is in the cell under the question, in your own words.")
         return CheckResult(question, [], msg, answered=True)
+    run = _RUNS.get(question) if namespace is None else None
+    if run and run["error"]:
+        why = f" {run['explanation']}" if run["explanation"] else ""
+        msg = (f"Question {question}: your answer cell stopped with an error the last time it ran:\n"
+               f"    {run['error']}\n  {why.strip() or 'Read the last line of the error under the cell.'}\n"
+               "  Fix the code and run that cell again (Shift+Enter), then run this check. Until the cell runs "
+               "without an error, this check judges nothing (any value left from an earlier run is not your "
+               "answer now).")
+        return CheckResult(question, [False] * len(q["tests"]), msg, answered=False)
     results = [evaluate(t["expression"], namespace) for t in q["tests"]]
     if any(r["status"] == "unanswered" for r in results):
-        msg = (f"Question {question} is not answered yet. Replace the ... in the answer cell with your code and "
-               "run that cell (Shift+Enter). If the cell shows an error, read its last line, fix the code and run "
-               "it again; then run this check again.")
+        msg = (f"Question {question} is not answered yet, or its answer cell has not run since the notebook started. "
+               "Replace the ... in the answer cell with your code and run that cell (Shift+Enter); then run this "
+               "check again. If the cell shows an error, read its last line, fix the code and run it again.")
         return CheckResult(question, [False] * len(results), msg, answered=False)
     passed = [_judge(t, r, spec.get("fingerprint")) for t, r in zip(q["tests"], results)]
+    typed = _typed_values(run["source"], q.get("computed", [])) if run else []
     n, k = len(passed), sum(passed)
     lines = []
+    hidden = q.get("hidden_tests", 0)
+    if all(passed) and typed:
+        lines.append(f"Question {question}: the {_plural(n)} you can see pass, but your answer cell types the "
+                     f"value of {typed[0]} in.\n    Hint: work {typed[0]} out with code from the data instead: your "
+                     "tutor's marking runs your code again on other data, where a typed-in value is wrong.")
+        return CheckResult(question, [False] * n, "\n".join(lines))
     if all(passed):
-        lines.append(f"Question {question}: all {n} check{'s' if n > 1 else ''} pass. Well done!")
-        if q.get("hidden_tests"):
-            lines.append("  (Your tutor runs a few more checks when marking, so read the question once more.)")
-    else:
-        lines.append(f"Question {question}: {k} of {n} check{'s' if n > 1 else ''} pass.")
-        first = passed.index(False)
-        for i, (ok, test, result) in enumerate(zip(passed, q["tests"], results)):
-            if ok:
-                lines.append(f"  ✔ check {i + 1} passes")
-            elif i == first:
-                extra = ""
-                if result["status"] == "error":
-                    extra = f" Your code raised an error: {result['detail']}."
-                elif result["status"] == "unplain":
-                    extra = f" Your answer is a {result['detail']} object; give a plain number, text, list or table."
-                lines.append(f"  ✘ check {i + 1} does not pass yet.{extra}\n    Hint: {test['hint']}")
-            else:
-                lines.append(f"  · check {i + 1} does not pass yet (fix the one above first)")
+        if hidden:
+            seen = "the one check you can see passes" if n == 1 else f"all {n} checks you can see pass"
+            lines.append(f"Question {question}: {seen}; your tutor's marking runs more checks, so read the "
+                         "question once more.")
+        else:
+            lines.append(f"Question {question}: {'the check passes' if n == 1 else f'all {n} checks pass'}. Well done!")
+        return CheckResult(question, passed, "\n".join(lines))
+    lines.append(f"Question {question}: {k} of {n} {'check passes' if k == 1 else 'checks pass'}.")
+    first = passed.index(False)
+    for i, (ok, test, result) in enumerate(zip(passed, q["tests"], results)):
+        if ok:
+            lines.append(f"  ✔ check {i + 1} passes")
+        elif i == first:
+            extra = ""
+            if result["status"] == "error":
+                extra = _could_not_read(result["detail"], namespace, run is not None)
+            elif result["status"] == "unplain":
+                extra = f" Your answer is a {result['detail']} object; give a plain number, text, list or table."
+            lines.append(f"  ✘ check {i + 1} does not pass yet.{extra}\n    Hint: {test['hint']}")
+        else:
+            lines.append(f"  · check {i + 1} does not pass yet (fix the one above first)")
+    if typed:
+        lines.append(f"  (Your answer cell also types the value of {typed[0]} in: work it out with code instead.)")
     return CheckResult(question, passed, "\n".join(lines))
+
+
+def _could_not_read(detail: str, namespace, ran: bool) -> str:
+    """The words for a check whose own expression failed on the student's value (their cell did not)."""
+    from kit.notebooks.explain import explain
+
+    name, _, text = detail.partition(": ")
+    error_type = {"AttributeError": AttributeError, "KeyError": KeyError, "TypeError": TypeError,
+                  "ValueError": ValueError, "IndexError": IndexError}.get(name)
+    why = None
+    if error_type is not None:
+        try:
+            why = explain(error_type(text.strip("'") if error_type is KeyError else text),
+                          _user_namespace() if namespace is None else namespace)
+        except Exception:  # pragma: no cover
+            why = None
+    said = (" Your answer cell itself ran without an error, but this check could not read the answer it made"
+            if ran else " This check could not read your answer")
+    return f"{said} ({detail})." + (f" {why}" if why else "")
 
 
 def checker(assignment: str):
@@ -136,6 +279,8 @@ def checker(assignment: str):
     strict = os.environ.get("KIT_CHECK_STRICT") == "1"
     building = os.environ.get("KIT_BUILDING") == "1"
     spec = json.loads(path.read_text(encoding="utf-8")) if path else None
+    if os.environ.get("KIT_GRADING") != "1":  # the grader judges captured values, never check()
+        follow_runs()
 
     def check(question: str) -> None:
         """Check your answer to ``question`` (e.g. ``check("q1")``) and print what to do next."""

@@ -336,6 +336,7 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
             if solution and current is None:
                 raise _fail(path, cell_no, "solution code is outside any question.", "Move it below its question's header.")
             if solution:
+                out = [f"# Your answer to {current.name}"] + out  # check() follows this cell's runs
                 current.solution_cells.append(len(answered))
                 current.solution_code += [line[: -len("# SOLUTION")].rstrip() if line.rstrip().endswith("# SOLUTION")
                                           else line for line in solution]
