@@ -208,6 +208,8 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
         lines = cell.source.splitlines() or [""]
         first = lines[0].strip()
         new = copy.deepcopy(cell)
+        if cell.cell_type == "raw" and first.startswith("# WRONG"):
+            continue  # typical wrong answers (issue 12) never reach students or the answers notebook
         if cell.cell_type == "markdown":
             if LOOKS_LIKE_HEADER.match(first):
                 m = HEADER.match(first)
