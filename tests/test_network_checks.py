@@ -81,12 +81,20 @@ def test_09_q3_q4_out_degree_and_wrong_denominator(nlc):
     G = nlc[2][1]
     m = kn.node_measures(G)
     s = spec("09-mapping-a-partnership")
-    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": sorted(m.nlargest(4, "out_degree")["node"])}))
+    named = m.nlargest(4, "in_degree")["in_degree"].tolist()
+    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": sorted(m.nlargest(4, "out_degree")["node"]),
+                                                   "times_named": named}))
     assert "check 3 does not pass" in msg and "in_degree" in msg
-    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": list(m.nlargest(4, "in_degree")["node"])}))
+    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": list(m.nlargest(4, "in_degree")["node"]),
+                                                   "times_named": named}))
     assert "check 2 does not pass" in msg and "sorted(...)" in msg  # right schools, not sorted
-    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": m.nlargest(4, "in_degree")["node"]}))
+    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": m.nlargest(4, "in_degree")["node"],
+                                                   "times_named": named}))
     assert "check 1 does not pass" in msg and "list" in msg  # a Series, not a list
+    by_degree = m.nlargest(4, "degree")  # degree picks the same four schools here: only the counts tell
+    msg = first_hint(run_check(s, "q3", namespace={"top_advisers": sorted(by_degree["node"]),
+                                                   "times_named": by_degree["degree"].tolist()}))
+    assert "check 5 does not pass" in msg and "RECEIVED" in msg
     top = m.nlargest(4, "in_degree")["in_degree"].sum()
     msg = first_hint(run_check(s, "q4", namespace={"hub_share": top / G.number_of_nodes()}))
     assert "check 1 does not pass" in msg and "number of ties" in msg
@@ -99,7 +107,7 @@ def test_09_q5_q7_typical_slips(nlc):
     H.remove_node("NLC52")
     s = spec("09-mapping-a-partnership")
     msg = first_hint(run_check(s, "q5", namespace={"cut_off": sorted(nx.isolates(H))}))  # kept old isolates
-    assert "check 1 does not pass" in msg and "already" in msg
+    assert "check 2 does not pass" in msg and "already" in msg
     tm = kn.two_mode(kit.data.load("nlc_programmes"), "school_id", "programme")
     msg = first_hint(run_check(s, "q7", namespace={"programme_partners_27": tm.graph.degree("NLC27"),
                                                    "n_programmes_27": 3}))
@@ -151,15 +159,20 @@ def test_10_q4_q5_typical_slips(nlc):
     s = spec("10-networks-over-time")
     m = {w: kn.node_measures(G) for w, G in waves.items()}
     per_node = [m[w].nlargest(4, "in_degree")["in_degree"].sum() / 60 for w in (1, 2, 3)]
-    msg = first_hint(run_check(s, "q4", namespace={"top4_share": per_node}))
+    top3 = sorted(m[3].nlargest(4, "in_degree")["node"])
+    msg = first_hint(run_check(s, "q4", namespace={"top4_share": per_node, "top4_wave3": top3}))
     assert "check 1 does not pass" in msg and "not schools" in msg
     by_degree = [m[w].nlargest(4, "degree")["degree"].sum() / waves[w].number_of_edges() for w in (1, 2, 3)]
-    msg = first_hint(run_check(s, "q4", namespace={"top4_share": by_degree}))  # ties sent and received
-    assert "check 2 does not pass" in msg and "in_degree values (ties received)" in msg
+    msg = first_hint(run_check(s, "q4", namespace={"top4_share": by_degree, "top4_wave3": top3}))  # sent and received
+    assert "check 2 does not pass" in msg and "in_degree values (ties received" in msg
     right = [m[w].nlargest(4, "in_degree")["in_degree"].sum() / waves[w].number_of_edges() for w in (1, 2, 3)]
-    msg = first_hint(run_check(s, "q4", namespace={"top4_share": right[::-1]}))  # waves the wrong way round
+    msg = first_hint(run_check(s, "q4", namespace={"top4_share": right[::-1], "top4_wave3": top3}))  # wrong order
     assert "check 2 does not pass" in msg and "order 1, 2, 3" in msg
-    assert run_check(s, "q4", namespace={"top4_share": [round(v, 2) for v in right]}).all_passed
+    hubs = ["NLC05", "NLC20", "NLC38", "NLC52"]  # the wave-1 hubs in every wave: differs in wave 3
+    hub_share = [sum(waves[w].in_degree(h) for h in hubs) / waves[w].number_of_edges() for w in (1, 2, 3)]
+    msg = first_hint(run_check(s, "q4", namespace={"top4_share": hub_share, "top4_wave3": sorted(hubs)}))
+    assert "check 2 does not pass" in msg and "own four" in msg
+    assert run_check(s, "q4", namespace={"top4_share": right, "top4_wave3": top3}).all_passed
     one_hub = []
     for w in (1, 3):
         H = waves[w].copy()

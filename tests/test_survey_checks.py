@@ -91,9 +91,14 @@ def test_11_q4_highest_trio_or_whole_row(nb11, survey):
     scores = kit.survey.score_scales(survey, survey.attrs["scales"]).scores
     trios = kit.survey.aggregate(scores[scores["wave"] == 3], by="trio")
     trust = trios[trios["scale"] == "trust"].sort_values("estimate")
-    _says(run_check(nb11, "q4", {"lowest_trust_trio": trust["trio"].iloc[-1]}), "from low to high")
-    _says(run_check(nb11, "q4", {"lowest_trust_trio": trust.iloc[0]}), "trio name as text")
-    assert run_check(nb11, "q4", {"lowest_trust_trio": trust["trio"].iloc[0]}).all_passed
+    low = round(trust["estimate"].iloc[0], 2)
+    _says(run_check(nb11, "q4", {"lowest_trust_trio": trust["trio"].iloc[-1], "lowest_trust": low}), "from low to high")
+    _says(run_check(nb11, "q4", {"lowest_trust_trio": trust.iloc[0], "lowest_trust": low}), "trio name as text")
+    assert run_check(nb11, "q4", {"lowest_trust_trio": trust["trio"].iloc[0], "lowest_trust": low}).all_passed
+    every = kit.survey.aggregate(scores, by="trio")  # all waves, not wave 3: the same trio, another mean
+    every = every[every["scale"] == "trust"].sort_values("estimate")
+    _says(run_check(nb11, "q4", {"lowest_trust_trio": every["trio"].iloc[0],
+                                 "lowest_trust": round(every["estimate"].iloc[0], 2)}), "WAVE 3 only")
 
 
 def test_11_q5_sign_and_cluster(nb11):
@@ -101,15 +106,19 @@ def test_11_q5_sign_and_cluster(nb11):
     _says(run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": "C1"}), "ci_low is below 0")
     assert run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": "C4"}).all_passed
     _says(run_check(nb11, "q5", {"trust_change": [0.47], "stalled_cluster": "C4"}), "one number")
-    _says(run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": ["C4", "C4", "C4"]}), "not a column of names")
+    _says(run_check(nb11, "q5", {"trust_change": 0.47, "stalled_cluster": ["C4", "C4", "C4"]}), "not a column or list of names")
 
 
 def test_11_q6_wrong_correlation(nb11):
-    _says(run_check(nb11, "q6", {"r_degree_value": -0.65}), "so it is positive")
-    _says(run_check(nb11, "q6", {"r_degree_value": 1.0}), 'schools["degree"].corr(schools["value"])')
     import pandas as pd
-    table = pd.DataFrame({"degree": [1.0, 0.65], "value": [0.65, 1.0]}, index=["degree", "value"])
-    _says(run_check(nb11, "q6", {"r_degree_value": table}), "rather than the whole table")
+
+    def r_of(table):
+        return round(table["degree"].corr(table["value"]), 2)
+
+    _says(run_check(nb11, "q6", {"r_of": r_of, "pd": pd, "r_degree_value": -0.6}), "so it is positive")
+    _says(run_check(nb11, "q6", {"r_of": r_of, "pd": pd, "r_degree_value": 1.0}), "table the function is given")
+    table = pd.DataFrame({"degree": [1.0, 0.6], "value": [0.6, 1.0]}, index=["degree", "value"])
+    _says(run_check(nb11, "q6", {"r_of": r_of, "pd": pd, "r_degree_value": table}), "rather than the whole table")
 
 
 def test_11_q7_is_written(nb11):

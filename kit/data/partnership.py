@@ -2,10 +2,10 @@
 
 Synthetic, with the structure of England's Networked Learning Communities (NCSL 2002-2006) and of
 school trios: schools ``NLC01``..``NLC60``; school k is in trio ``T{ceil(k/3):02d}`` and cluster
-``C{ceil(k/15)}``. The ties are answers to two survey questions asked in three waves, "Which schools'
+``C{ceil(k/15)}``. The ties are answers to two survey questions asked in three waves (June 2006, 2007, 2008), "Which schools'
 leaders do you go to for advice?" and "Which schools do you plan joint work with?". The truth is
-known: four hub schools draw most advice in wave 1 and that dependence fades by wave 3
-(``frame.attrs``), while ties inside trios and across clusters grow and more ties are returned.
+known: four hub schools draw most advice in wave 1 and that dependence fades by wave 3, when other
+schools have become the most-named advisers (``frame.attrs``), while ties inside trios and across clusters grow and more ties are returned.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ N_SCHOOLS = 60
 HUBS = ("NLC05", "NLC20", "NLC38", "NLC52")           # one per cluster: consultant leaders
 BRIDGES = ("NLC13", "NLC29", "NLC44")                 # schools whose leaders also work in another cluster
 ISOLATES = {1: ("NLC27", "NLC48", "NLC58"), 2: ("NLC58",), 3: ()}  # named nobody and were named by nobody
-HUB_PULL = {1: 3.6, 2: 2.1, 3: 0.8}                   # log-odds boost for naming a hub, by wave
+HUB_PULL = {1: 3.6, 2: 2.1, 3: -0.3}                  # log-odds boost for naming a hub, by wave (by wave 3
+                                                      # their leads step back and new advisers take over)
 RECIPROCATE = {1: 0.15, 2: 0.3, 3: 0.45}              # chance a named school names its adviser back
 KEEP = 0.6                                            # chance a tie survives to the next wave
 KEEP_HUB = 0.4                                        # ... a tie to a hub school
@@ -113,7 +114,7 @@ def build_schools(seed: int = 2024) -> pd.DataFrame:
 
 
 TIE_COLUMNS = [
-    Column("wave", "Survey wave (1 = start of the partnership, 2 = a year later, 3 = two years later)", "", "1, 2, 3"),
+    Column("wave", "Survey wave: 1 = June 2006, as the partnership was launched and before its joint work began (September 2006); 2 = June 2007, after its first school year; 3 = June 2008, after its second", "", "1, 2, 3"),
     Column("source", "School whose lead answered the survey", "", "NLC01 to NLC60"),
     Column("target", "School the lead named", "", "NLC01 to NLC60"),
     Column("relation", "Survey question: 'advice' = we go to them for advice; 'planning' = we plan joint work with them", "", "advice, planning"),

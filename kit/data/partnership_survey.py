@@ -72,8 +72,8 @@ SURVEY_COLUMNS = [
     Column("trio", "School trio (three schools that work most closely together)", "", "T01 to T20"),
     Column("cluster", "Cluster of five trios", "", "C1 to C4"),
     Column("role", "Role of the respondent", "", "leader, teacher"),
-    Column("wave", "Survey wave (one a year)", "", "1, 2, 3"),
-    Column("year", "Year of the wave (summer term)", "year", "2004 to 2006"),
+    Column("wave", "Survey wave: 1 = June 2006, at the launch, before joint work began; 2 = June 2007; 3 = June 2008", "", "1, 2, 3"),
+    Column("year", "Year of the wave (summer term)", "year", "2006 to 2008"),
     *[Column(name, f"'{text}'" + (" (REVERSE-KEYED: agreeing means less)" if name in REVERSE_ITEMS else ""),
              "1 = strongly disagree ... 5 = strongly agree", "1 to 5")
       for name, text in ITEMS.items()],
@@ -142,7 +142,7 @@ def build_survey(seed: int = 2024, raw: bool = False) -> pd.DataFrame:
                 "respondent_id": ids["school_id"] + f"-{slot}",
                 "school_id": ids["school_id"], "trio": ids["trio"], "cluster": ids["cluster"],
                 "role": "leader" if r == 0 else "teacher",
-                "wave": wave, "year": 2003 + wave,
+                "wave": wave, "year": 2005 + wave,
                 **answers,
                 "value": _clip_round(value, 0, 10),
             }))
@@ -191,7 +191,7 @@ ATTAINMENT_COLUMNS = [
     Column("trio", "Member school's trio (missing for comparison schools)", "", "T01 to T20"),
     Column("cluster", "Member school's cluster (missing for comparison schools)", "", "C1 to C4"),
     Column("year", "Academic year (calendar year in which it ends)", "year", "2003 to 2010"),
-    Column("post", "The year is after the partnership began (year >= start year, 2007)", "", "True, False"),
+    Column("post", "The school year is one of the partnership's: its joint work began in September 2006, so 2007 (the school year 2006/07) is its first (year >= 2007)", "", "True, False"),
     Column("pupils", "Pupils in the assessed cohort", "pupils", "15 to 90"),
     Column("disadvantaged_share", "Share of the cohort that is disadvantaged (eligible for free school meals)", "proportion", "0 to 1"),
     Column("attainment", "Mean attainment score of the cohort", "points", "about 25 to 75"),
@@ -200,7 +200,7 @@ ATTAINMENT_COLUMNS = [
 
 @dataset(
     "partnership_attainment",
-    description="Attainment by year of the 60 partnership schools and 240 comparison schools, 2003-2010, with disadvantage; the partnership began in 2007 with a known effect.",
+    description="Attainment by year of the 60 partnership schools and 240 comparison schools, 2003-2010, with disadvantage; the partnership's joint work began in September 2006 (school year 2007 in the data) with a known effect.",
     teaches="Comparison groups, selection bias, matched comparison on disadvantage and prior attainment, difference-in-differences, honest reporting to commissioners.",
     source="Synthetic (kit.data.partnership_survey); design modelled on evaluations of school networks such as the NLC programme and City Challenge.",
     columns=ATTAINMENT_COLUMNS,

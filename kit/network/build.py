@@ -128,6 +128,9 @@ def from_edges(edges: pd.DataFrame, source: str = "source", target: str = "targe
     frame.columns = ["source", "target"] + (["weight"] if weight else [])
     G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     G.graph["notes"] = []
+    if len(frame) == 0:  # usually a filter that kept nothing ("Planning" for "planning")
+        _note(G, "the edge list has no rows, so the network has no ties. If you filtered the table first, "
+                 "check the spelling and case of the values you kept (e.g. 'planning', not 'Planning').", quiet)
 
     # Missing ends: a blank answer is not a tie to nobody.
     blank = frame["source"].isna() | frame["target"].isna()
@@ -275,8 +278,10 @@ def two_mode(edges: pd.DataFrame, first: str, second: str, duplicates: str = "er
 
     Notes
     -----
-    Projections are :func:`networkx.algorithms.bipartite.weighted_projected_graph` (Newman 2001);
-    the incidence matrix times its transpose gives the same weights (Breiger 1974). Checked on
+    Projections are :func:`networkx.algorithms.bipartite.weighted_projected_graph`, whose weight
+    counts the shared neighbours (networkx cites Borgatti & Halgin 2011; Newman's 2001 weighting,
+    ``collaboration_weighted_projected_graph``, is a different one); the incidence matrix times its
+    transpose gives the same weights (Breiger 1974). Checked on
     Davis's Southern Women data (Davis, Gardner & Gardner 1941), which networkx ships.
 
     References

@@ -15,6 +15,17 @@ __all__ = ["layout", "draw", "to_graphml"]
 
 MISSING_COLOUR = "#BBBBBB"
 
+# Words for the size key, so a picture never shows a code name such as ``in_degree``.
+MEASURE_WORDS = {
+    "in_degree": "ties received (in-degree)",
+    "out_degree": "ties sent (out-degree)",
+    "degree": "ties sent and received (degree)",
+    "betweenness": "betweenness (how often on shortest paths between others)",
+    "closeness": "closeness (how near the others are)",
+    "pagerank": "PageRank (named by well-named schools)",
+    "brokerage": "brokerage (times in the middle of an open two-step path)",
+}
+
 
 def layout(G: nx.Graph, method: str = "auto", seed: int = 1) -> dict:
     """Positions for drawing: ``{node: (x, y)}`` scaled to the square 0-1.
@@ -139,7 +150,8 @@ def _repel(anchor: np.ndarray, half_w: np.ndarray, half_h: float, radius: np.nda
 
 def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = True, pos: dict | None = None,
          highlight=None, title: str | None = None, ax=None, seed: int = 1, width: float = 11, height: float = 9,
-         font_size: int = 9, size_range: tuple[float, float] | None = None):
+         font_size: int = 9, size_range: tuple[float, float] | None = None, size_label: str | None = None,
+         highlight_label: str = "broker", cut_points: bool = False):
     """Draw a network: circle size by a measure, colour by a group, labels that do not overlap.
 
     Parameters
@@ -156,13 +168,21 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
     pos : dict, optional
         Positions from :func:`layout` (to keep schools in place across waves).
     highlight : list, optional
-        Nodes to ring in black (e.g. the brokers).
+        Nodes to ring in black (e.g. the brokers); the key calls them ``highlight_label``.
+    highlight_label : str
+        What the black rings mean, in words, for the key (default ``"broker"``).
+    cut_points : bool
+        Mark the cut points (schools whose removal splits the network, direction ignored) with a
+        dashed red ring, named in the key.
     title : str, optional
     ax : matplotlib Axes, optional
         Draw into an existing Axes (which then should span the figure's 0-1 square).
     size_range : (low, high), optional
         The values drawn as the smallest and largest circles. By default the smallest and largest
         in this network; give the same range to pictures of several waves so sizes compare.
+    size_label : str, optional
+        Words for the size key (e.g. ``"times named for advice"``); by default the measure's
+        name in words (``in_degree`` becomes "ties received (in-degree)").
 
     Returns
     -------
@@ -213,6 +233,7 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
     size_name = None
     if size_by is not None:
         values, size_name = _values(G, size_by, "size")
+        size_name = size_label or MEASURE_WORDS.get(size_name, size_name)
         v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
         if np.isnan(v).all():
             raise InputError(f"size_by={size_name!r} holds no numbers; size circles by a measure such as 'degree'.")
@@ -241,7 +262,8 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
     xy = {n: pos[n] for n in nodes}
     edge_kw = dict(edge_color="#777777", width=0.8, alpha=0.45, node_size=sizes.tolist())
     if G.is_directed():
-        edge_kw.update(arrows=True, arrowstyle="-|>", arrowsize=9)
+        # arrowheads large enough to read on a projector; darker edges so direction shows
+        edge_kw.update(arrows=True, arrowstyle="-|>", arrowsize=16, width=1.0, alpha=0.6)
     nx.draw_networkx_edges(G, xy, ax=ax, **edge_kw)
     ax.scatter([xy[n][0] for n in nodes], [xy[n][1] for n in nodes], s=sizes, c=colours,
                edgecolors="white", linewidths=1.0, zorder=3)
@@ -249,7 +271,38 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
         ring = [i for i, n in enumerate(nodes) if n in set(highlight)]
         ax.scatter([xy[nodes[i]][0] for i in ring], [xy[nodes[i]][1] for i in ring], s=sizes[ring] + 120,
                    facecolors="none", edgecolors="black", linewidths=2.2, zorder=4)
+    cuts = []
+    if cut_points:
+        U = G.to_undirected(as_view=True) if G.is_directed() else G
+        cut_set = set(nx.articulation_points(U))
+        cuts = [i for i, n in enumerate(nodes) if n in cut_set]
+        ax.scatter([xy[nodes[i]][0] for i in cuts], [xy[nodes[i]][1] for i in cuts], s=sizes[cuts] + 380,
+                   facecolors="none", edgecolors="#CC3311", linewidths=2.0, linestyles="--", zorder=4)
 
+    from matplotlib.lines import Line2D
+
+    if legend:
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=10, color=c, label=g) for g, c in legend]
+    else:
+        handles = []
+    if highlight is not None and len(list(highlight)):
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=13, markerfacecolor="none",
+                              markeredgecolor="black", markeredgewidth=2.2, label=f"ringed: {highlight_label}"))
+    if cuts:
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=16, markerfacecolor="none",
+                              markeredgecolor="#CC3311", markeredgewidth=2.0, label="dashed: cut point"))
+    if G.is_directed():
+        handles.append(Line2D([], [], color="#777777", marker=">", markersize=8, label="arrow: to the\nschool named"))
+    if handles:
+        ax.legend(handles=handles, title=colour_name if legend else None, loc="upper left",
+                  bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if size_name:
+        ax.text(1.0, 0.0, f"Circle size: {size_name}", transform=ax.transAxes, ha="left", va="bottom", fontsize=11)
+    if title:
+        ax.set_title(title, fontsize=16)
+    engine = fig.get_layout_engine()  # place the key and title first, so labels fit the final axes
+    if engine is not None:
+        engine.execute(fig)
     if labels is not False and nodes:
         text = [str(labels.get(n, n)) if isinstance(labels, Mapping) else str(n) for n in nodes]
         # label and node sizes in axes fractions (the axes span the figure minus a small margin)
@@ -265,15 +318,6 @@ def draw(G: nx.Graph, size_by=None, colour_by=None, labels: bool | Mapping = Tru
             ax.annotate(t, xy=anchor[i], xytext=centre[i], textcoords="data", ha="center", va="center",
                         fontsize=font_size, zorder=5,
                         arrowprops=dict(arrowstyle="-", color="#444444", lw=0.5, shrinkA=0, shrinkB=0) if far[i] else None)
-    if legend:
-        from matplotlib.lines import Line2D
-
-        handles = [Line2D([], [], marker="o", linestyle="", markersize=10, color=c, label=g) for g, c in legend]
-        ax.legend(handles=handles, title=colour_name, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    if size_name:
-        ax.text(1.0, 0.0, f"Circle size: {size_name}", transform=ax.transAxes, ha="left", va="bottom", fontsize=11)
-    if title:
-        ax.set_title(title, fontsize=16)
     return ax
 
 

@@ -213,7 +213,7 @@ def app(store=None, show: bool = True):
     send.on_click(on_send)
     form = C.panel("The survey (1 = strongly disagree ... 5 = strongly agree)", [*rows, send, status.widget, mine], cls="kit-hc-form")
 
-    wave = widgets.Dropdown(options=[("Wave 1 (2004)", 1), ("Wave 2 (2005)", 2), ("Wave 3 (2006)", 3)], value=1)
+    wave = widgets.Dropdown(options=[("Wave 1 (June 2006)", 1), ("Wave 2 (June 2007)", 2), ("Wave 3 (June 2008)", 3)], value=1)
     wave.add_class("kit-hc-wave")
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", width="auto"))
     picture.add_class("kit-hc-picture")
