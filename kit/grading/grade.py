@@ -318,9 +318,10 @@ def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutio
             if matches:
                 results.append(dict(state.load(matches[0].stem), name=row["submission"], student_id=row["student_id"],
                                     student_name=row["student_name"]))
-        hashes = {r["sha256"][:12]: r["sha256"] for r in results}
+        keys = {(r["name"], r["sha256"][:12]): r["sha256"] for r in results}
         points = {q["name"]: q["points"] for q in spec["questions"] if q["written"]}
-        new = read_marks(load_marks_csv(marks_csv), points, hashes)
+        header, rows = load_marks_csv(marks_csv)
+        new = read_marks(rows, points, keys, header)
         marks = state.marks()
         for sha, questions in new.items():
             marks.setdefault(sha, {}).update(questions)

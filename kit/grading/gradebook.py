@@ -26,6 +26,9 @@ from pathlib import Path
 
 __all__ = ["State", "atomic_write", "write_csv", "total_of", "gradebook_rows", "UNMARKED"]
 
+# OWASP "CSV injection": a cell starting with one of these is read as a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 UNMARKED = ("invalid-notebook", "wrong-assignment", "empty", "grader-error", "pending")
 
 
