@@ -81,6 +81,26 @@ def make_spec(master, expected: dict | None, limits: dict) -> dict:
             "exercise_cells": [(c.cell_type, c.source) for c in exercise.cells], "limits": limits}
 
 
+def result_key(sub, digest: str) -> str:
+    """Where a submission's result is kept: its file's hash, who handed it in under which name, the master's hash.
+
+    Two students who hand in byte-identical files get two results (and two sets of marks).
+    """
+    import hashlib
+
+    who = hashlib.sha256(f"{sub.name}\0{sub.student_id}".encode()).hexdigest()[:8]
+    return f"{sub.sha256[:24]}-{who}-{digest[:12]}"
+
+
+def _write_similar(out: Path, subs, results: list[dict], spec: dict) -> None:
+    from kit.grading.gradebook import write_csv
+    from kit.grading.similar import HEADER, answers_of, similar_pairs
+
+    items = [(r, answers_of(s.data, spec)) for s, r in zip(subs, results)
+             if r["status"] not in ("invalid-notebook", "wrong-assignment", "empty")]
+    write_csv(out / "similar.csv", HEADER, similar_pairs(items))
+
+
 def _safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]+", "_", text).strip("._")[:80] or "student"
 
@@ -118,9 +138,9 @@ def _write_outputs(out: Path, results: list[dict], spec: dict, marks: dict, titl
 
 def _write_feedback(out: Path, result: dict, spec: dict, marks: dict, name: str) -> None:
     from kit.grading.feedback import render
-    from kit.grading.gradebook import atomic_write, total_of
+    from kit.grading.gradebook import atomic_write, mark_key, total_of
 
-    own = marks.get(result["sha256"], {})
+    own = marks.get(mark_key(result), {})
     shown = dict(result, total=total_of(result, own))
     atomic_write(out / "feedback" / name, render(shown, spec, own))
 
@@ -148,7 +168,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     from kit.authoring import read_master
     from kit.build import master_hash
     from kit.grading.collect import collect
-    from kit.grading.gradebook import State
+    from kit.grading.gradebook import State, migrate_marks
     from kit.grading.sandbox import isolation_available
     from kit.grading.worker import grade_one
 
@@ -177,7 +197,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
         limits = {"cell_timeout": float(timeout), "notebook_timeout": float(notebook_timeout or timeout * 10),
                   "memory_mb": int(memory_mb), "output_mb": float(output_mb),
                   "isolate": None if scheduler and not explicit else isolate, "hide": hide}
-        keys = [f"{s.sha256[:24]}-{digest[:12]}" for s in subs]
+        keys = [result_key(s, digest) for s in subs]  # one per submission, never shared by identical files
         done: dict[str, dict] = {}
         if not regrade:
             for key in dict.fromkeys(keys):
@@ -186,13 +206,12 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
                     done[key] = found
         reused = {k for k in keys if k in done}
         todo = [(s, k) for s, k in zip(subs, keys) if k not in done]
-        todo = list({k: (s, k) for s, k in todo}.values())  # identical files are graded once
-        marks = state.marks()
+        marks = migrate_marks(state.marks(), [{"name": s.name, "sha256": s.sha256} for s in subs])
         expected = _expected_values(state, master, digest, timeout) if todo else None
         spec = make_spec(master, expected, limits)
         title = title or assignment
 
-        def own(s, k) -> dict:  # identical files from two students share a result, not a row
+        def own(s, k) -> dict:
             return dict(done[k], name=s.name, student_id=s.student_id, student_name=s.student_name, lms=s.lms)
 
         def ordered(with_pending: bool) -> list[dict]:
@@ -241,6 +260,9 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
             if bar:
                 bar.close()
             _write_outputs(out, ordered(True), spec, marks, title, final=True)
+            state.save_run([{"name": s.name, "student_id": s.student_id, "student_name": s.student_name, "lms": s.lms,
+                             "key": k} for s, k in zip(subs, keys)])
+            _write_similar(out, subs, ordered(True), spec)
         results = ordered(False)
         summary = GradeSummary(out, graded_now=len(payloads), reused=len(reused), isolated=isolate, results=results)
         for r in results:
@@ -298,7 +320,7 @@ def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutio
     import csv
 
     from kit.authoring import read_master
-    from kit.grading.gradebook import State
+    from kit.grading.gradebook import State, mark_key, migrate_marks
     from kit.grading.manual import load_marks_csv, read_marks
 
     out = Path(out)
@@ -310,19 +332,19 @@ def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutio
     lock = state.lock()
     try:
         spec = make_spec(master, None, {})
-        with open(out / "gradebook.csv", encoding="utf-8-sig", newline="") as handle:
-            listed = list(csv.DictReader(handle))
         results = []
-        for row in listed:
-            matches = [p for p in state.results.glob(f"{row['sha256']}*-{spec['master_sha256'][:12]}.json")]
-            if matches:
-                results.append(dict(state.load(matches[0].stem), name=row["submission"], student_id=row["student_id"],
-                                    student_name=row["student_name"]))
-        keys = {(r["name"], r["sha256"][:12]): r["sha256"] for r in results}
+        for entry in state.run():
+            found = state.load(entry["key"])
+            if found:
+                results.append(dict(found, **entry))
+        if not results:
+            raise GradingError(f"No graded submissions were found in {out}/.grading. Run `kit grade SUBMISSIONS "
+                               f"--assignment {assignment} --out {out}` first (this kit version keeps a list of the run).")
+        marks = migrate_marks(state.marks(), results)
+        keys = {(r["name"], r["sha256"][:12]): mark_key(r) for r in results}
         points = {q["name"]: q["points"] for q in spec["questions"] if q["written"]}
         header, rows = load_marks_csv(marks_csv)
         new = read_marks(rows, points, keys, header)
-        marks = state.marks()
         for sha, questions in new.items():
             marks.setdefault(sha, {}).update(questions)
         state.save_marks(marks)

@@ -24,7 +24,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["State", "atomic_write", "write_csv", "total_of", "gradebook_rows", "UNMARKED"]
+__all__ = ["State", "atomic_write", "write_csv", "total_of", "gradebook_rows", "mark_key", "migrate_marks", "UNMARKED"]
 
 # OWASP "CSV injection": a cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +65,31 @@ def total_of(result: dict, marks: dict | None = None) -> float | None:
     return round(total, 6)
 
 
+def mark_key(result: dict) -> str:
+    """Whose written marks these are: one submitted file (its hash) handed in under one name.
+
+    >>> mark_key({"sha256": "ab12", "name": "smithjane_12345_1_nb.ipynb"})
+    'ab12:smithjane_12345_1_nb.ipynb'
+    """
+    return f"{result['sha256']}:{result['name']}"
+
+
+def migrate_marks(marks: dict, results: list[dict]) -> dict:
+    """Marks saved by kit versions that keyed them by file hash alone, moved to :func:`mark_key`.
+
+    An old mark goes to the one submission with that hash; when two submissions share the hash
+    nobody can say whose mark it was, so it is dropped (the answer shows up in marking.csv again).
+    """
+    out = {k: v for k, v in marks.items() if ":" in k}
+    for sha, questions in marks.items():
+        if ":" in sha:
+            continue
+        owners = [r for r in results if r["sha256"] == sha]
+        if len(owners) == 1:
+            out.setdefault(mark_key(owners[0]), questions)
+    return out
+
+
 class State:
     """The ``OUT/.grading`` folder: results, executed notebooks and merged manual marks."""
 
@@ -96,10 +121,18 @@ class State:
                      json.dumps({k: v for k, v in result.items() if k != "executed"}, indent=1), 0o600)
 
     def marks(self) -> dict:
-        """``{sha256: {question: {"marks": float, "comment": str}}}``."""
+        """``{mark_key: {question: {"marks": float, "comment": str}}}`` (see :func:`mark_key`)."""
         if not self.marks_file.exists():
             return {}
         return json.loads(self.marks_file.read_text(encoding="utf-8"))
+
+    def save_run(self, entries: list[dict]) -> None:
+        """The submissions of the latest run, in order (name, student, LMS, result key)."""
+        atomic_write(self.root / "run.json", json.dumps(entries, indent=1), 0o600)
+
+    def run(self) -> list[dict]:
+        path = self.root / "run.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
     def save_marks(self, marks: dict) -> None:
         atomic_write(self.marks_file, json.dumps(marks, indent=1, sort_keys=True), 0o600)
@@ -126,7 +159,7 @@ def gradebook_rows(results: list[dict], spec: dict, marks: dict) -> tuple[list[s
     header = ["student_id", "student_name", *names, "total", "max_points", "status", "reason", "submission", "sha256"]
     rows = []
     for r in results:
-        own = marks.get(r["sha256"], {}) if r["status"] not in UNMARKED else {}
+        own = marks.get(mark_key(r), {}) if r["status"] not in UNMARKED else {}
         row = {"student_id": r["student_id"], "student_name": r.get("student_name", ""), "status": r["status"],
                "reason": r.get("reason", ""), "submission": r["name"], "sha256": r["sha256"][:12],
                "max_points": f"{spec['max_points']:g}"}

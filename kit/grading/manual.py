@@ -8,7 +8,8 @@ the student wrote), ``marks`` and ``comment`` (for you to fill in), ``rubric``,
 ``kit grade --merge-marks marking.csv --assignment NAME --out OUT``: the marks are checked
 (numbers between 0 and the question's points), stored, and the gradebook, feedback and LMS files
 are rewritten. Rows left blank stay "not marked yet". Marks belong to one submitted file (its
-hash): if a student resubmits, their new answer appears in ``marking.csv`` to be marked again.
+hash and the name it was handed in under): if a student resubmits, their new answer appears in
+``marking.csv`` to be marked again, and two students who hand in identical files are marked apart.
 
 >>> rows = [{"submission": "ali.ipynb", "sha256": "ab12", "question": "q3", "marks": "1,5", "comment": "Good"}]
 >>> read_marks(rows, {"q3": 2.0}, {("ali.ipynb", "ab12"): "ab12cdef"})
@@ -31,6 +32,8 @@ HEADER = ["student_id", "student_name", "question", "max_points", "answer", "mar
 
 def marking_rows(results: list[dict], spec: dict, marks: dict) -> list[dict]:
     """The rows of the marking CSV (existing marks filled in)."""
+    from kit.grading.gradebook import mark_key
+
     rows = []
     for r in results:
         if r["status"] in ("invalid-notebook", "wrong-assignment", "empty", "grader-error", "pending"):
@@ -39,7 +42,7 @@ def marking_rows(results: list[dict], spec: dict, marks: dict) -> list[dict]:
             if not q["written"]:
                 continue
             answer = (r.get("written") or {}).get(q["name"], "")
-            mark = marks.get(r["sha256"], {}).get(q["name"], {})
+            mark = marks.get(mark_key(r), {}).get(q["name"], {})
             rows.append({"student_id": r["student_id"], "student_name": r.get("student_name", ""),
                          "question": q["name"], "max_points": f"{q['points']:g}",
                          "answer": answer or "(no answer written)",
