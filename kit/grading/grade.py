@@ -16,6 +16,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from kit.errors import GradingError, unknown_name
@@ -101,48 +102,20 @@ def _write_similar(out: Path, subs, results: list[dict], spec: dict) -> None:
     write_csv(out / "similar.csv", HEADER, similar_pairs(items))
 
 
-def _safe_id(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._@-]+", "_", text).strip("._")[:80] or "student"
+def _rename_feedback(out: Path, results: list[dict], spec: dict, marks: dict, before: dict, choice: dict) -> None:
+    """Once every result is in, the page of the submission that counts is ID.html (the rule may use totals)."""
+    from kit.grading.outputs import feedback_names, write_feedback
 
-
-def _feedback_names(results: list[dict]) -> dict[str, str]:
-    names, used = {}, set()
+    after = feedback_names(results, choice)
     for r in results:
-        base = _safe_id(r["student_id"])
-        name = base if base not in used else f"{base}-{r['sha256'][:8]}"
-        used.add(name)
-        names[r["name"]] = f"{name}.html"
-    return names
-
-
-def _write_outputs(out: Path, results: list[dict], spec: dict, marks: dict, title: str, final: bool) -> None:
-    from kit.grading.gradebook import gradebook_rows, write_csv
-    from kit.grading.lms import canvas_rows, moodle_rows
-    from kit.grading.manual import HEADER, marking_rows
-
-    header, rows = gradebook_rows(results, spec, marks)
-    write_csv(out / "gradebook.csv", header, rows)
-    if not final:
-        return
-    names = _feedback_names(results)
-    for row, r in zip(rows, results):
-        row["lms"] = r.get("lms", "")
-    h, canvas = canvas_rows(rows, title, spec["max_points"])
-    write_csv(out / "canvas.csv", h, canvas)
-    comments = {r["name"]: f"{r['status']}. Feedback file: {names[r['name']]}" for r in results}
-    h, moodle = moodle_rows(rows, spec["max_points"], comments)
-    write_csv(out / "moodle.csv", h, moodle)
-    if any(q["written"] for q in spec["questions"]):
-        write_csv(out / "marking.csv", HEADER, marking_rows(results, spec, marks))
-
-
-def _write_feedback(out: Path, result: dict, spec: dict, marks: dict, name: str) -> None:
-    from kit.grading.feedback import render
-    from kit.grading.gradebook import atomic_write, mark_key, total_of
-
-    own = marks.get(mark_key(result), {})
-    shown = dict(result, total=total_of(result, own))
-    atomic_write(out / "feedback" / name, render(shown, spec, own))
+        if r["status"] == "pending":
+            continue
+        name = after[r["name"]]
+        if name != before.get(r["name"]) or len([x for x in results if x["student_id"] == r["student_id"]]) > 1:
+            write_feedback(out, r, spec, marks, name, choice)
+    stale = set(before.values()) - set(after.values())
+    for name in stale:
+        (out / "feedback" / name).unlink(missing_ok=True)
 
 
 def _pending(sub, spec, key) -> dict:
@@ -150,25 +123,47 @@ def _pending(sub, spec, key) -> dict:
 
     payload = {"name": sub.name, "student_id": sub.student_id, "student_name": sub.student_name, "lms": sub.lms,
                "sha256": sub.sha256, "key": key}
-    return _result(payload, spec, "pending", "Not graded yet: the run stopped before this file. Run the same "
-                   "command again to continue where it stopped.")
+    return dict(_result(payload, spec, "pending", "Not graded yet: the run stopped before this file. Run the same "
+                        "command again to continue where it stopped."), **_about(sub))
+
+
+def _about(sub) -> dict:
+    """What the gradebook needs to know about a file besides its result (see :mod:`kit.grading.choose`)."""
+    return {"late": sub.late, "submitted_at": sub.submitted_at, "kind": sub.kind}
+
+
+def _online_text(sub, spec, key) -> dict:
+    """A result for Moodle's online text (``onlinetext.html``): typed into Moodle, not a notebook."""
+    from kit.grading.worker import _result
+
+    payload = {"name": sub.name, "student_id": sub.student_id, "student_name": sub.student_name, "lms": sub.lms,
+               "sha256": sub.sha256, "key": key}
+    return _result(payload, spec, "invalid-notebook", "This is the text the student typed into Moodle's online text "
+                   "box (onlinetext.html), not a notebook. If they also uploaded a file, that file is graded; if not, ask "
+                   "them to upload their .ipynb as a file submission.")
 
 
 def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: float = 60, workers: int | None = None,
           scheduler: str | None = None, notebook_timeout: float | None = None, memory_mb: int = 2048,
           output_mb: float = 1.0, regrade: bool = False, progress: bool = True, solutions: str | Path | None = None,
-          title: str | None = None, isolate: bool | None = None, on_result=None) -> GradeSummary:
+          title: str | None = None, isolate: bool | None = None, on_result=None, late: str = "latest-on-time",
+          deadline: str | None = None, moodle_language: str = "en") -> GradeSummary:
     """Grade every file in ``submissions`` (folder or zip) against the master ``solutions/ASSIGNMENT.ipynb``.
 
     Writes ``out/gradebook.csv``, ``out/feedback/ID.html``, ``out/canvas.csv``, ``out/moodle.csv``
     and ``out/marking.csv`` (written questions). ``timeout`` is per cell (seconds);
     ``notebook_timeout`` (default 10 x ``timeout``) for the whole notebook; ``memory_mb`` the
     kernel's memory limit. ``on_result(result)`` is called after each submission is saved.
+    ``late``: which submission counts when a student handed in several (:mod:`kit.grading.choose`);
+    ``deadline``: local time after which a file is late; ``moodle_language``: the Moodle site's
+    language for moodle.csv's column names (:mod:`kit.grading.lms`).
     """
     from kit.authoring import read_master
     from kit.build import master_hash
-    from kit.grading.collect import collect
+    from kit.grading.choose import RULES
+    from kit.grading.collect import collect, parse_deadline
     from kit.grading.gradebook import State, migrate_marks
+    from kit.grading.outputs import feedback_names, write_feedback, write_outputs
     from kit.grading.sandbox import isolation_available
     from kit.grading.worker import grade_one
 
@@ -176,7 +171,10 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     out = Path(out)
     master_path = _master_path(assignment, Path(solutions) if solutions else None)
     master = read_master(master_path)
-    subs = collect(submissions, exclude=[out])
+    if late not in RULES:
+        raise unknown_name("--late rule", late, list(RULES))
+    settings = {"title": title or assignment, "late": late, "moodle_language": moodle_language}
+    subs = collect(submissions, exclude=[out], deadline=parse_deadline(deadline))
     out.mkdir(parents=True, exist_ok=True)
     state = State(out)
     lock = state.lock()
@@ -205,34 +203,45 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
                 if found:
                     done[key] = found
         reused = {k for k in keys if k in done}
+        for s, k in zip(subs, keys):
+            if s.kind == "onlinetext":
+                done[k] = None  # filled in below, once the spec exists
         todo = [(s, k) for s, k in zip(subs, keys) if k not in done]
         marks = migrate_marks(state.marks(), [{"name": s.name, "sha256": s.sha256} for s in subs])
         expected = _expected_values(state, master, digest, timeout) if todo else None
         spec = make_spec(master, expected, limits)
-        title = title or assignment
+        for s, k in zip(subs, keys):
+            if s.kind == "onlinetext":
+                done[k] = _online_text(s, spec, k)
+        reused -= {k for s, k in zip(subs, keys) if s.kind == "onlinetext"}
 
         def own(s, k) -> dict:
-            return dict(done[k], name=s.name, student_id=s.student_id, student_name=s.student_name, lms=s.lms)
+            return dict(done[k], name=s.name, student_id=s.student_id, student_name=s.student_name, lms=s.lms,
+                        **_about(s))
 
         def ordered(with_pending: bool) -> list[dict]:
             return [own(s, k) if k in done else _pending(s, spec, k) for s, k in zip(subs, keys)
                     if with_pending or k in done]
 
-        names = _feedback_names(ordered(True))
+        from kit.grading.outputs import choice_of
+
+        choice = choice_of(ordered(True), marks, late)
+        names = feedback_names(ordered(True), choice)
 
         def finish(result: dict) -> None:
+            result["graded_at"] = datetime.now().isoformat(timespec="seconds")
             state.save(result)
             done[result["key"]] = result
             for s, k in zip(subs, keys):
                 if k == result["key"]:
-                    _write_feedback(out, own(s, k), spec, marks, names[s.name])
-            _write_outputs(out, ordered(True), spec, marks, title, final=False)
+                    write_feedback(out, own(s, k), spec, marks, names[s.name], choice)
+            write_outputs(out, ordered(True), spec, marks, settings, final=False)
             if on_result:
                 on_result(result)
 
         for s, k in zip(subs, keys):  # feedback files may be missing (a new OUT, or deleted)
-            if k in reused and not (out / "feedback" / names[s.name]).exists():
-                _write_feedback(out, own(s, k), spec, marks, names[s.name])
+            if k in done and k not in {t for _, t in todo} and not (out / "feedback" / names[s.name]).exists():
+                write_feedback(out, own(s, k), spec, marks, names[s.name], choice)
         payloads = [{"name": s.name, "data": s.data, "student_id": s.student_id, "student_name": s.student_name,
                      "lms": s.lms, "too_large": s.too_large, "sha256": s.sha256, "key": k} for s, k in todo]
         bar = None
@@ -259,9 +268,11 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
         finally:
             if bar:
                 bar.close()
-            _write_outputs(out, ordered(True), spec, marks, title, final=True)
+            final = write_outputs(out, ordered(True), spec, marks, settings, final=True)
+            _rename_feedback(out, ordered(True), spec, marks, names, final)
             state.save_run([{"name": s.name, "student_id": s.student_id, "student_name": s.student_name, "lms": s.lms,
-                             "key": k} for s, k in zip(subs, keys)])
+                             "key": k, **_about(s)} for s, k in zip(subs, keys)])
+            state.save_settings(settings)
             _write_similar(out, subs, ordered(True), spec)
         results = ordered(False)
         summary = GradeSummary(out, graded_now=len(payloads), reused=len(reused), isolated=isolate, results=results)
@@ -315,13 +326,15 @@ def _run_dask(address: str, payloads: list[dict], spec: dict, finish, bar) -> No
 
 
 def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutions: str | Path | None = None,
-                title: str | None = None) -> int:
-    """Fold a filled-in marking CSV into the gradebook, feedback and LMS files; return the number of marks merged."""
-    import csv
+                title: str | None = None, late: str | None = None, moodle_language: str | None = None) -> int:
+    """Fold a filled-in marking CSV into the gradebook, feedback and LMS files; return the number of marks merged.
 
+    ``title``, ``late`` and ``moodle_language`` default to those of the grading run.
+    """
     from kit.authoring import read_master
     from kit.grading.gradebook import State, mark_key, migrate_marks
     from kit.grading.manual import load_marks_csv, read_marks
+    from kit.grading.outputs import choice_of, feedback_names, write_feedback, write_outputs
 
     out = Path(out)
     if not (out / "gradebook.csv").exists():
@@ -332,6 +345,9 @@ def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutio
     lock = state.lock()
     try:
         spec = make_spec(master, None, {})
+        settings = state.settings()
+        settings.update({k: v for k, v in (("title", title), ("late", late), ("moodle_language", moodle_language)) if v})
+        settings.setdefault("title", assignment)
         results = []
         for entry in state.run():
             found = state.load(entry["key"])
@@ -345,13 +361,24 @@ def merge_marks(marks_csv: str | Path, assignment: str, out: str | Path, solutio
         points = {q["name"]: q["points"] for q in spec["questions"] if q["written"]}
         header, rows = load_marks_csv(marks_csv)
         new = read_marks(rows, points, keys, header)
-        for sha, questions in new.items():
-            marks.setdefault(sha, {}).update(questions)
+        now = datetime.now().isoformat(timespec="seconds")
+        changed = 0
+        for key, questions in new.items():
+            for question, mark in questions.items():
+                old = marks.get(key, {}).get(question, {})
+                if (old.get("marks"), old.get("comment", "")) != (mark["marks"], mark["comment"]):
+                    mark["marked_at"] = now
+                    changed += 1
+                else:
+                    mark["marked_at"] = old.get("marked_at", now)
+                marks.setdefault(key, {})[question] = mark
         state.save_marks(marks)
-        names = _feedback_names(results)
+        choice = choice_of(results, marks, settings.get("late", "latest-on-time"))
+        names = feedback_names(results, choice)
         for r in results:
-            _write_feedback(out, r, spec, marks, names[r["name"]])
-        _write_outputs(out, results, spec, marks, title or assignment, final=True)
+            write_feedback(out, r, spec, marks, names[r["name"]], choice)
+        write_outputs(out, results, spec, marks, settings, final=True)
+        state.save_settings(settings)
         return sum(len(q) for q in new.values())
     finally:
         lock.close()

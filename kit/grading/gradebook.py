@@ -1,15 +1,18 @@
 """The gradebook and the grader's memory: one result file per submission, CSVs written atomically.
 
 ``OUT/.grading/results/KEY.json`` holds each graded submission, where ``KEY`` joins the hash of
-the submitted file and the hash of the master. A run skips every submission whose key already
+the submitted file, a hash of its name and student, and the hash of the master. A run skips every submission whose key already
 has a result, so an interrupted run resumes where it stopped, nothing is graded twice, and after
 a fix only changed files (or everything, if the master changed) are graded again.
 
 Gradebook columns (``OUT/gradebook.csv``, one row per submission, always):
 ``student_id``, ``student_name``, one column per question (points; empty when the question
 could not be marked, or for a written question not marked yet), ``total``, ``max_points``,
-``status`` (see :data:`kit.grading.worker.STATUSES`), ``reason`` (plain words), ``submission``
-(file name) and ``sha256`` (first 12 characters of the file's hash).
+``status`` (see :data:`kit.grading.worker.STATUSES`, plus ``superseded``: another file of the
+same student counts, see :mod:`kit.grading.choose`), ``reason`` (plain words), ``late``,
+``submitted`` (the file's time), ``submission`` (file name) and ``sha256`` (first 12 characters
+of the file's hash). Results are kept per submission (file, name and student), never shared by
+identical files.
 
 >>> total_of({"status": "graded", "scores": {"q1": 1.0, "q2": None}}, {"q2": {"marks": 1.5}})
 2.5
@@ -133,6 +136,14 @@ class State:
     def run(self) -> list[dict]:
         path = self.root / "run.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+    def save_settings(self, settings: dict) -> None:
+        """The run's choices (LMS title, --late rule, Moodle language), reused by ``--merge-marks``."""
+        atomic_write(self.root / "settings.json", json.dumps(settings, indent=1), 0o600)
+
+    def settings(self) -> dict:
+        path = self.root / "settings.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
     def save_marks(self, marks: dict) -> None:
         atomic_write(self.marks_file, json.dumps(marks, indent=1, sort_keys=True), 0o600)
