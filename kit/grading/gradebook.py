@@ -112,6 +112,10 @@ class State:
             result = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:  # a damaged file: grade again
             return None
+        if not result.get("graded_at"):  # results of kit versions that did not record it
+            from datetime import datetime
+
+            result["graded_at"] = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
         executed = self.executed / f"{key}.ipynb"
         result["executed"] = executed.read_text(encoding="utf-8") if executed.exists() else None
         return result

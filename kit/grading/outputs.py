@@ -11,7 +11,8 @@ import hashlib
 import re
 from pathlib import Path
 
-__all__ = ["write_outputs", "write_feedback", "feedback_names", "choice_of", "DEFAULTS"]
+__all__ = ["write_outputs", "write_feedback", "feedback_names", "choice_of", "tutor_comments", "last_changed",
+           "DEFAULTS"]
 
 DEFAULTS = {"title": None, "late": "latest-on-time", "moodle_language": "en"}
 
@@ -42,6 +43,30 @@ def feedback_names(results: list[dict], choice: dict) -> dict[str, str]:
     return names
 
 
+def tutor_comments(spec: dict, own: dict) -> str:
+    """The tutor's comments on written answers, one line per question, for the LMS comment column.
+
+    >>> spec = {"questions": [{"name": "q3", "written": True, "points": 2.0}]}
+    >>> tutor_comments(spec, {"q3": {"marks": 1.5, "comment": "Name the source."}})
+    'q3 (1.5 of 2): Name the source.'
+    """
+    lines = []
+    for q in spec["questions"]:
+        mark = own.get(q["name"], {})
+        if q["written"] and mark.get("comment"):
+            lines.append(f"{q['name']} ({mark['marks']:g} of {q['points']:g}): {mark['comment']}")
+    return "\n".join(lines)
+
+
+def last_changed(result: dict, own: dict):
+    """When the kit last changed this submission's mark (grading or a merged written mark), or ``None``."""
+    from datetime import datetime
+
+    times = [result.get("graded_at")] + [m.get("marked_at") for m in own.values()]
+    times = [datetime.fromisoformat(t) for t in times if t]
+    return max(times) if times else None
+
+
 def _shown(result: dict, choice: dict) -> dict:
     counts, why = choice.get(result["name"], (True, ""))
     if counts:
@@ -62,7 +87,7 @@ def write_feedback(out: Path, result: dict, spec: dict, marks: dict, name: str, 
 
 def write_outputs(out: Path, results: list[dict], spec: dict, marks: dict, settings: dict, final: bool) -> dict:
     """Write gradebook.csv (and, when ``final``, canvas.csv, moodle.csv, marking.csv); return the choice."""
-    from kit.grading.gradebook import gradebook_rows, write_csv
+    from kit.grading.gradebook import gradebook_rows, mark_key, write_csv
     from kit.grading.lms import canvas_rows, moodle_rows
     from kit.grading.manual import HEADER, marking_rows
 
@@ -89,9 +114,9 @@ def write_outputs(out: Path, results: list[dict], spec: dict, marks: dict, setti
     lms_rows = [row for row, _ in counted]
     h, canvas = canvas_rows(lms_rows, settings["title"] or spec["assignment"], spec["max_points"])
     write_csv(out / "canvas.csv", h, canvas)
-    names = feedback_names(results, choice)
-    comments = {r["name"]: f"{r['status']}. Feedback file: {names[r['name']]}" for _, r in counted}
-    h, moodle = moodle_rows(lms_rows, spec["max_points"], comments)
+    comments = {r["name"]: tutor_comments(spec, marks.get(mark_key(r), {})) for _, r in counted}
+    modified = {r["name"]: last_changed(r, marks.get(mark_key(r), {})) for _, r in counted}
+    h, moodle = moodle_rows(lms_rows, spec["max_points"], comments, modified, settings["moodle_language"])
     write_csv(out / "moodle.csv", h, moodle)
     if any(q["written"] for q in spec["questions"]):
         write_csv(out / "marking.csv", HEADER, marking_rows([r for _, r in counted], spec, marks))
