@@ -27,7 +27,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["State", "atomic_write", "write_csv", "total_of", "gradebook_rows", "mark_key", "migrate_marks", "UNMARKED"]
+__all__ = ["State", "atomic_write", "safe_cell", "write_csv", "total_of", "gradebook_rows", "mark_key", "migrate_marks", "UNMARKED"]
 
 # OWASP "CSV injection": a cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,12 +50,30 @@ def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:
         raise
 
 
+def safe_cell(value):
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP "CSV injection").
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``; numbers stay numbers. ``kit grade --merge-marks`` removes that ``'`` again.
+
+    >>> safe_cell("=1+1"), safe_cell("-2.5"), safe_cell(3), safe_cell("@SUM(A1)"), safe_cell("ok")
+    ("'=1+1", '-2.5', 3, "'@SUM(A1)", 'ok')
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 def write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
-    """Write a CSV (UTF-8 with a byte-order mark, so Excel reads accents) atomically."""
+    """Write a CSV atomically: UTF-8 with a byte-order mark (so Excel reads accents), formulas neutralised."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
+    writer = csv.DictWriter(buffer, fieldnames=[safe_cell(h) for h in header], extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({safe_cell(k): safe_cell(v) for k, v in row.items()} for row in rows)
     atomic_write(path, "\ufeff" + buffer.getvalue())
 
 
