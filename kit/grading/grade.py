@@ -35,10 +35,21 @@ class GradeSummary:
     seconds: float = 0.0
     isolated: bool | None = None
     results: list = field(default_factory=list)
+    students: int = 0
+    superseded: int = 0
+    similar: int = 0
+    late_rule: str = "latest-on-time"
 
     def lines(self) -> list[str]:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
-        return [f"{len(self.results)} submissions: {counts}.",
+        extra = []
+        if self.superseded:
+            extra.append(f"{self.students} students: one row each in canvas.csv and moodle.csv (rule --late "
+                         f"{self.late_rule}); {self.superseded} other submission(s) kept in the gradebook as superseded.")
+        if self.similar:
+            extra.append(f"{self.similar} pair(s) of students handed in identical or near-identical work: see "
+                         f"{self.out / 'similar.csv'}.")
+        return [f"{len(self.results)} submissions: {counts}.", *extra,
                 f"Graded now: {self.graded_now}; already graded earlier (unchanged): {self.reused}; "
                 f"{self.seconds:.1f} s.",
                 f"Gradebook: {self.out / 'gradebook.csv'}; feedback: {self.out / 'feedback'}; "
@@ -93,13 +104,15 @@ def result_key(sub, digest: str) -> str:
     return f"{sub.sha256[:24]}-{who}-{digest[:12]}"
 
 
-def _write_similar(out: Path, subs, results: list[dict], spec: dict) -> None:
+def _write_similar(out: Path, subs, results: list[dict], spec: dict) -> int:
     from kit.grading.gradebook import write_csv
     from kit.grading.similar import HEADER, answers_of, similar_pairs
 
     items = [(r, answers_of(s.data, spec)) for s, r in zip(subs, results)
              if r["status"] not in ("invalid-notebook", "wrong-assignment", "empty")]
-    write_csv(out / "similar.csv", HEADER, similar_pairs(items))
+    pairs = similar_pairs(items)
+    write_csv(out / "similar.csv", HEADER, pairs)
+    return len(pairs)
 
 
 def _rename_feedback(out: Path, results: list[dict], spec: dict, marks: dict, before: dict, choice: dict) -> None:
@@ -213,6 +226,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
         for s, k in zip(subs, keys):
             if s.kind == "onlinetext":
                 done[k] = _online_text(s, spec, k)
+                state.save(done[k])  # so that --merge-marks finds it too
         reused -= {k for s, k in zip(subs, keys) if s.kind == "onlinetext"}
 
         def own(s, k) -> dict:
@@ -273,9 +287,11 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
             state.save_run([{"name": s.name, "student_id": s.student_id, "student_name": s.student_name, "lms": s.lms,
                              "key": k, **_about(s)} for s, k in zip(subs, keys)])
             state.save_settings(settings)
-            _write_similar(out, subs, ordered(True), spec)
+            similar = _write_similar(out, subs, ordered(True), spec)
         results = ordered(False)
-        summary = GradeSummary(out, graded_now=len(payloads), reused=len(reused), isolated=isolate, results=results)
+        summary = GradeSummary(out, graded_now=len(payloads), reused=len(reused), isolated=isolate, results=results,
+                               students=sum(1 for c, _ in final.values() if c),
+                               superseded=sum(1 for c, _ in final.values() if not c), similar=similar, late_rule=late)
         for r in results:
             summary.statuses[r["status"]] = summary.statuses.get(r["status"], 0) + 1
         summary.seconds = time.monotonic() - started
