@@ -13,13 +13,14 @@ ARGS   ?=
 # Tests run in parallel on every core; override with `make test WORKERS=1`.
 WORKERS ?= auto
 
-.PHONY: workshop test venv build check-exercises benchmark browser-deps clean help
+.PHONY: workshop test venv build check-exercises benchmark browser-deps lms-screenshots clean help
 
 help:
 	@echo "make workshop    serve the workshop apps (facilitator)"
 	@echo "make test        run the whole test suite"
 	@echo "make build       regenerate exercises/ from solutions/"
 	@echo "make benchmark   run the benchmarks in benchmarks/"
+	@echo "make lms-screenshots  redraw docs/screenshots/lms-*.png (installs LibreOffice Calc, as root)"
 
 venv: $(STAMP)
 
@@ -40,6 +41,12 @@ browser-deps:
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+lms-screenshots: $(STAMP)
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui poppler-utils >/dev/null; }
+	$(BIN)/python docs/screenshots/make_lms_screenshots.py
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)

@@ -143,16 +143,18 @@ def test_lms_rows_leave_unmarked_blank():
 
 
 @pytest.mark.parametrize("row, message", [
-    ({"question": "q9", "marks": "1", "sha256": "ab"}, "not a written question"),
-    ({"question": "q3", "marks": "lots", "sha256": "ab"}, "not a number"),
-    ({"question": "q3", "marks": "-1", "sha256": "ab"}, "outside 0 to 2"),
-    ({"question": "q3", "marks": "1", "sha256": "zz"}, "not in this gradebook"),
+    ({"question": "q9", "marks": "1", "sha256": "ab", "submission": "a.ipynb"}, "not a written question"),
+    ({"question": "q3", "marks": "lots", "sha256": "ab", "submission": "a.ipynb"}, "not a number"),
+    ({"question": "q3", "marks": "-1", "sha256": "ab", "submission": "a.ipynb"}, "outside 0 to 2"),
+    ({"question": "q3", "marks": "1", "sha256": "zz", "submission": "a.ipynb"}, "not in the latest gradebook"),
 ])
 def test_bad_marks_are_refused_with_the_row(row, message):
     with pytest.raises(GradingError, match=message):
-        manual.read_marks([row], {"q3": 2.0}, {"ab": "abcdef"})
+        manual.read_marks([row], {"q3": 2.0}, {("a.ipynb", "ab"): "abcdef"})
 
 
 def test_marks_with_decimal_comma_and_blank_rows():
-    rows = [{"question": "q3", "marks": "1,5", "sha256": "ab"}, {"question": "q3", "marks": "", "sha256": "ab"}]
-    assert manual.read_marks(rows, {"q3": 2.0}, {"ab": "abcdef"}) == {"abcdef": {"q3": {"marks": 1.5, "comment": ""}}}
+    rows = [{"question": "q3", "marks": "1,5", "sha256": "ab", "submission": "a.ipynb"},
+            {"question": "q3", "marks": "", "sha256": "ab", "submission": "a.ipynb"}]
+    assert manual.read_marks(rows, {"q3": 2.0}, {("a.ipynb", "ab"): "abcdef"}) == {
+        "abcdef": {"q3": {"marks": 1.5, "comment": ""}}}

@@ -12,6 +12,7 @@ EPILOG = """statuses in the gradebook:
   wrong-assignment  a notebook of another assignment
   empty             an empty file, no cells, or the exercise exactly as handed out
   grader-error      the grader failed on this file (please report it)
+  superseded        another submission of the same student counts (see --late); kept here, not sent to the LMS
 
 examples:
   kit grade submissions/ --assignment 00-getting-started --out marks
@@ -41,6 +42,14 @@ def configure(parser) -> None:
                         help="fold the marks of a filled-in marking.csv into the gradebook and feedback")
     parser.add_argument("--regrade", action="store_true", help="grade everything again, even unchanged files")
     parser.add_argument("--title", default=None, help="assignment column name for the Canvas file (default: NAME)")
+    parser.add_argument("--late", default=None, choices=["latest-on-time", "latest", "best"],
+                        help="which submission counts when a student handed in several: latest-on-time (default), "
+                             "latest, or best (highest total); the others stay in the gradebook as superseded")
+    parser.add_argument("--deadline", default=None, metavar="WHEN",
+                        help="local date and time after which a file is late, e.g. 2026-12-01T17:00 (Canvas's LATE "
+                             "flag counts as late anyway)")
+    parser.add_argument("--moodle-language", default=None, metavar="LANG",
+                        help="language of your Moodle site, for moodle.csv's column names: en (default), de or es")
     parser.add_argument("--solutions", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -57,7 +66,9 @@ def run(args) -> int:
 
         summary = grade(args.submissions, args.assignment, args.out, timeout=args.timeout, workers=args.workers,
                         scheduler=args.scheduler, notebook_timeout=args.notebook_timeout, memory_mb=args.memory,
-                        regrade=args.regrade, progress=not args.quiet, solutions=args.solutions, title=args.title)
+                        regrade=args.regrade, progress=not args.quiet, solutions=args.solutions, title=args.title,
+                        late=args.late or "latest-on-time", deadline=args.deadline,
+                        moodle_language=args.moodle_language or "en")
         for line in summary.lines():
             print(line)
         if summary.isolated:
@@ -70,6 +81,7 @@ def run(args) -> int:
     if args.merge_marks:
         from kit.grading.grade import merge_marks
 
-        n = merge_marks(args.merge_marks, args.assignment, args.out, solutions=args.solutions, title=args.title)
+        n = merge_marks(args.merge_marks, args.assignment, args.out, solutions=args.solutions, title=args.title,
+                        late=args.late, moodle_language=args.moodle_language)
         print(f"Merged {n} mark(s) into {args.out}/gradebook.csv, the feedback files and the LMS files.")
     return 0

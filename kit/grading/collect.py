@@ -3,9 +3,12 @@
 File names the LMSs give a downloaded submission:
 
 * Canvas ("Download Submissions"): ``smithjane_12345_6789012_00-getting-started.ipynb``, or
-  ``smithjane_LATE_12345_...``: login-style name, Canvas user id, submission id, original name.
+  ``smithjane_LATE_12345_...``: login-style name, Canvas user id, submission id, original name;
+  ``LATE`` marks the submission late.
 * Moodle ("Download all submissions"): a folder or file name starting
   ``Jane Smith_123456_assignsubmission_file_``: full name, participant id, then the file.
+  ``..._assignsubmission_onlinetext_/onlinetext.html`` is what the student typed in Moodle's
+  online text box: kept as ``kind="onlinetext"``, never graded as a notebook.
 
 Otherwise the id is ``metadata.kit.student_id`` in the notebook if present, else the file name
 without ``.ipynb``. Every file found becomes a submission (a stray PDF gets a gradebook row
@@ -26,16 +29,18 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from kit.errors import GradingError
 
-__all__ = ["Submission", "collect", "parse_name", "MAX_BYTES"]
+__all__ = ["Submission", "collect", "parse_name", "parse_deadline", "MAX_BYTES"]
 
 MAX_BYTES = 100 * 1024 * 1024  # a notebook larger than this is refused, not read
 
-_CANVAS = re.compile(r"^(?P<name>[^_/]+?)(?:_late)?_(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.IGNORECASE)
-_MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<pid>\d+)_assignsubmission_[a-z]+_?(?P<file>.*)$", re.IGNORECASE)
+_CANVAS = re.compile(r"^(?P<name>[^_/]+?)(?P<late>_late)?_(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.IGNORECASE)
+_MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?(?P<file>.*)$",
+                     re.IGNORECASE)
 
 
 @dataclass
@@ -48,6 +53,9 @@ class Submission:
     student_name: str = ""
     lms: str = ""  # "canvas", "moodle" or ""
     too_large: bool = False
+    late: bool = False  # Canvas's _LATE_ flag, or after the --deadline
+    submitted_at: str = ""  # ISO time stored in the zip, or the file's modification time
+    kind: str = "file"  # "onlinetext": Moodle's online text box (onlinetext.html), not a notebook
 
     @property
     def sha256(self) -> str:
@@ -60,12 +68,15 @@ def parse_name(name: str) -> dict:
     for part in [*path.parts[:-1], path.name]:
         m = _MOODLE.match(part)
         if m:
-            return {"student_id": m.group("pid"), "student_name": m.group("name").strip(), "lms": "moodle"}
+            kind = "onlinetext" if m.group("plugin").lower() == "onlinetext" else "file"
+            return {"student_id": m.group("pid"), "student_name": m.group("name").strip(), "lms": "moodle",
+                    "late": False, "kind": kind}
     m = _CANVAS.match(path.name)
     if m:
-        return {"student_id": m.group("uid"), "student_name": m.group("name"), "lms": "canvas"}
+        return {"student_id": m.group("uid"), "student_name": m.group("name"), "lms": "canvas",
+                "late": bool(m.group("late")), "kind": "file"}
     stem = path.name[: -len(".ipynb")] if path.name.lower().endswith(".ipynb") else path.name
-    return {"student_id": stem, "student_name": "", "lms": ""}
+    return {"student_id": stem, "student_name": "", "lms": "", "late": False, "kind": "file"}
 
 
 def _skip(parts) -> bool:
@@ -81,15 +92,41 @@ def _metadata_id(data: bytes) -> str | None:
     return str(value)[:100] if isinstance(value, (str, int)) and str(value).strip() else None
 
 
-def _make(name: str, data: bytes, too_large: bool = False) -> Submission:
+def _make(name: str, data: bytes, too_large: bool = False, when: datetime | None = None,
+          deadline: datetime | None = None) -> Submission:
     info = parse_name(name)
     if not info["lms"] and not too_large:
         info["student_id"] = _metadata_id(data) or info["student_id"]
-    return Submission(name, data, info["student_id"], info["student_name"], info["lms"], too_large)
+    late = info["late"] or bool(deadline and when and when > deadline)
+    return Submission(name, data, info["student_id"], info["student_name"], info["lms"], too_large, late,
+                      when.isoformat(timespec="seconds") if when else "", info["kind"])
 
 
-def collect(source: str | Path, exclude: list[Path] = ()) -> list[Submission]:
-    """All submissions in a folder (searched recursively) or a ``.zip`` file, sorted by name."""
+def parse_deadline(text: str | None) -> datetime | None:
+    """``--deadline`` as a local date and time: ``2026-12-01T17:00`` or ``2026-12-01 17:00`` (a date alone: its end).
+
+    >>> parse_deadline("2026-12-01 17:00").isoformat()
+    '2026-12-01T17:00:00'
+    >>> parse_deadline("2026-12-01").isoformat()
+    '2026-12-01T23:59:59'
+    """
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise GradingError(f"--deadline {text!r} is not a date and time. Write it as 2026-12-01T17:00 (local time), "
+                           "or a date alone (2026-12-01: the end of that day).") from None
+    if len(text.strip()) == 10:
+        when = when.replace(hour=23, minute=59, second=59)
+    return when.replace(tzinfo=None)
+
+
+def collect(source: str | Path, exclude: list[Path] = (), deadline: datetime | None = None) -> list[Submission]:
+    """All submissions in a folder (searched recursively) or a ``.zip`` file, sorted by name.
+
+    ``deadline``: files with a later time (in the zip, or modified later in a folder) are late.
+    """
     source = Path(source)
     if not source.exists():
         raise GradingError(f"{source} does not exist. Give the folder of submitted notebooks, or the zip file your "
@@ -105,17 +142,22 @@ def collect(source: str | Path, exclude: list[Path] = ()) -> list[Submission]:
                 continue
             size = path.stat().st_size
             data = b"" if size > MAX_BYTES else path.read_bytes()
-            found.append(_make(rel.as_posix(), data, size > MAX_BYTES))
+            when = datetime.fromtimestamp(path.stat().st_mtime)
+            found.append(_make(rel.as_posix(), data, size > MAX_BYTES, when, deadline))
     elif zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as archive:
             for info in sorted(archive.infolist(), key=lambda i: i.filename):
                 parts = PurePosixPath(info.filename).parts
                 if info.is_dir() or _skip(parts):
                     continue
+                try:
+                    when = datetime(*info.date_time)
+                except ValueError:
+                    when = None
                 if info.file_size > MAX_BYTES:
-                    found.append(_make(info.filename, b"", True))
+                    found.append(_make(info.filename, b"", True, when, deadline))
                     continue
-                found.append(_make(info.filename, archive.read(info)))
+                found.append(_make(info.filename, archive.read(info), False, when, deadline))
     else:
         raise GradingError(f"{source} is neither a folder nor a zip file. Give the folder of submitted notebooks, "
                            "or the .zip your LMS exported.")

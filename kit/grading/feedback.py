@@ -35,6 +35,10 @@ td,th{border:1px solid #ccc;padding:.2rem .5rem}img{max-width:100%}
 """
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _escape(text) -> str:
     return html.escape(str(text), quote=True)
 
@@ -171,8 +175,10 @@ def render(result: dict, spec: dict, marks: dict | None = None) -> str:
         body = "<p>Your notebook could not be run, so there is nothing more to show.</p>"
     else:
         nb = nbformat.reads(result["executed"], as_version=4)
+        for cell in nb.cells:  # a notebook saved on Windows: its markdown is still the exercise's
+            cell.source = _lines(cell.source)
         where = locate_questions(nb)
-        trusted = {src for kind, src in spec["exercise_cells"] if kind == "markdown"}
+        trusted = {_lines(src) for kind, src in spec["exercise_cells"] if kind == "markdown"}
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "raw" or (cell.cell_type == "markdown" and cell.source not in trusted):
                 nb.cells[i] = _raw(f'<div class="kit-student-text">{_escape(cell.source)}</div>')

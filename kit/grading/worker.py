@@ -72,6 +72,7 @@ def _read(sub: dict, spec: dict):
             source = "".join(source) if isinstance(source, list) else source
             if not isinstance(source, str):
                 continue
+            source = source.replace("\r\n", "\n").replace("\r", "\n")  # Windows line endings: as handed out
             maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
                      "raw": nbformat.v4.new_raw_cell}[cell["cell_type"]]
             cells.append(maker(source))
@@ -156,12 +157,16 @@ def _prepare(nb, spec: dict):
 
 
 def _reason(run, nb, status: str, limits: dict) -> str:
-    def where(index):
-        for i in range(index, -1, -1):
-            cell = nb.cells[i]
-            if cell.cell_type == "markdown" and cell.source.startswith("### Question"):
-                return f"cell {index + 1} (in {cell.source.splitlines()[0][4:].split('(')[0].strip()})"
-        return f"cell {index + 1}"
+    from kit.execute import locate_questions
+
+    regions = locate_questions(nb)
+
+    def where(index):  # cells counted as the student sees them (without the grader's capture cells)
+        shown = sum(1 for c in nb.cells[:index + 1] if not c.metadata.get("kit_capture"))
+        for name, (start, end) in regions.items():
+            if start <= index <= end:
+                return f"cell {shown} (in Question {name})"
+        return f"cell {shown}"
 
     parts = []
     if status == "crashed":
@@ -172,11 +177,13 @@ def _reason(run, nb, status: str, limits: dict) -> str:
                          "score 0.")
         else:
             parts.append(f"The Python kernel could not start or died at once{code}. Nothing could be marked.")
+    per_cell = list(run.timed_out_cells)
     if run.deadline_hit:
-        parts.append(f"The whole notebook ran longer than {limits['notebook_timeout']:g} s and was stopped; questions "
-                     "that had run were marked.")
-    if run.timed_out_cells:
-        cells = ", ".join(where(i) for i in run.timed_out_cells[:3])
+        stopped = f" in {where(per_cell.pop())}" if per_cell else ""  # the last stop was the notebook's deadline
+        parts.append(f"The whole notebook ran longer than {limits['notebook_timeout']:g} s and was stopped{stopped}; "
+                     "questions that had run were marked.")
+    if per_cell:
+        cells = ", ".join(where(i) for i in per_cell[:3])
         parts.append(f"Stopped after {limits['cell_timeout']:g} s: {cells} (an endless loop or a very slow step). "
                      "The rest was run and marked.")
     if run.memory_errors:
