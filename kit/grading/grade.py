@@ -149,7 +149,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     from kit.build import master_hash
     from kit.grading.collect import collect
     from kit.grading.gradebook import State
-    from kit.grading.sandbox import isolation_available
+    from kit.grading.sandbox import isolation_problem
     from kit.grading.worker import grade_one
 
     started = time.monotonic()
@@ -162,21 +162,18 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     lock = state.lock()
     try:
         explicit = isolate is not None
-        isolate = isolation_available() if isolate is None else isolate
+        if isolate is None or isolate:
+            problem = None if scheduler else isolation_problem()
+            if problem:
+                raise GradingError(f"Student code cannot be graded safely on this machine: {problem}. Student code "
+                                   "would run with your file permissions. Fix that, or pass --unsafe-no-sandbox "
+                                   "(isolate=False) for work you trust.")
+            isolate = True
         digest = master_hash(master_path)
-        hide = {master_path.parent.resolve(), out.resolve(), Path(submissions).resolve()
-                if Path(submissions).is_dir() else Path(submissions).resolve().parent}
-        git = next((p / ".git" for p in master_path.resolve().parents if (p / ".git").is_dir()), None)
-        if git:
-            hide.add(git)
-        from kit.build import repo_root
-
-        needed = [Path(os.__file__).resolve(), repo_root() / "kit", Path(sys.executable).resolve()]
-        hide = sorted(str(h) for h in hide if not any(n.is_relative_to(h) for n in needed))
-        # On a Dask cluster each worker probes its own machine for namespaces (isolate=None).
+        # On a Dask cluster each worker checks its own machine (and refuses without a sandbox).
         limits = {"cell_timeout": float(timeout), "notebook_timeout": float(notebook_timeout or timeout * 10),
                   "memory_mb": int(memory_mb), "output_mb": float(output_mb),
-                  "isolate": None if scheduler and not explicit else isolate, "hide": hide}
+                  "isolate": None if scheduler and not explicit else isolate}
         keys = [f"{s.sha256[:24]}-{digest[:12]}" for s in subs]
         done: dict[str, dict] = {}
         if not regrade:
@@ -240,6 +237,9 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
         finally:
             if bar:
                 bar.close()
+            from kit.grading.provision import close_all
+
+            close_all()  # the warm processes end with the batch
             _write_outputs(out, ordered(True), spec, marks, title, final=True)
         results = ordered(False)
         summary = GradeSummary(out, graded_now=len(payloads), reused=len(reused), isolated=isolate, results=results)
