@@ -86,11 +86,13 @@ class WarmServer:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def start_kernel(self, connection: dict, env: dict, limits: dict, timeout: float = 60) -> tuple[int, int]:
+    def start_kernel(self, connection: dict, env: dict, limits: dict, timeout: float = 60,
+                     capture_key: str = "") -> tuple[int, int]:
         """Fork a kernel for ``connection``; return ``(request id, pid as the grader sees it)``."""
         with self.lock:
             self.next_id += 1
-            request = {"op": "start", "id": self.next_id, "connection": connection, "env": env, "limits": limits}
+            request = {"op": "start", "id": self.next_id, "connection": connection, "env": env, "limits": limits,
+                       "capture_key": capture_key}
             self.ctl.send(json.dumps(request).encode())
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
@@ -204,7 +206,8 @@ class ForkedProvisioner(LocalProvisioner):
                       if k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port", "key",
                                "signature_scheme")}
         server = self.room.get("server") or server_for_thread(self.room.get("warm", True))
-        request_id, pid = server.start_kernel(connection, self.room.get("env", {}), self.room.get("limits", {}))
+        request_id, pid = server.start_kernel(connection, self.room.get("env", {}), self.room.get("limits", {}),
+                                              capture_key=self.room.get("capture_key", ""))
         self.process = _Forked(server, request_id, pid)
         self.pid, self.pgid = pid, None
         info["ip"] = f"/proc/{pid}/root{sandbox.KERNEL_DIR}/k"

@@ -62,6 +62,7 @@ class Execution:
     seconds: float = 0.0
     kernel_start: float = 0.0
     returncode: int | None = None
+    capture_key: bytes | None = None  # captures must be signed with it (None: unsafe mode, unsigned)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -203,7 +204,10 @@ def execute_submission(nb, limits: Limits, kernel_name: str = "python3") -> Exec
         if isolate:
             from kit.grading.provision import server_for_thread
 
-            room = {"server": server_for_thread(limits.warm), "env": dict(ROOM_ENV),
+            import secrets
+
+            run.capture_key = secrets.token_bytes(32)
+            room = {"server": server_for_thread(limits.warm), "env": dict(ROOM_ENV), "capture_key": run.capture_key.hex(),
                     "limits": {"memory_mb": limits.memory_mb, "file_mb": min(limits.file_mb, limits.disk_mb),
                                "disk_mb": limits.disk_mb, "processes": limits.processes}}
             client = _CappedClient(nb, output_bytes=int(limits.output_mb * 1e6), room=room, transport="ipc",

@@ -161,8 +161,8 @@ def seal_room(memory_mb: int, file_mb: int, processes: int = 256) -> None:
     header, data = _Header(0x20080522, 0), (_Data * 2)()
     _check(libc.capset(ctypes.byref(header), data), "capset")
     libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
-    if memory_mb > 0:
-        size = memory_mb * 1024 * 1024
+    if memory_mb > 0:  # on top of what the warm process had already mapped (its libraries, shared with it)
+        size = (memory_mb << 20) + _mapped_bytes()
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
     if file_mb > 0:
         size = file_mb * 1024 * 1024
@@ -173,6 +173,17 @@ def seal_room(memory_mb: int, file_mb: int, processes: int = 256) -> None:
             resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
         except (ValueError, OSError):
             pass
+
+
+def _mapped_bytes() -> int:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 _PROBE: list = []

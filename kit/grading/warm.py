@@ -95,9 +95,15 @@ def _kernel(ctl: socket.socket, request: dict) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     from ipykernel.kernelapp import IPKernelApp
 
+    key = bytes.fromhex(request.pop("capture_key", "") or "")
     app = IPKernelApp.instance()
     app.initialize(["-f", path, "--IPKernelApp.parent_handle=0", "--HistoryManager.enabled=False"])
     os.remove(path)
+    if key:
+        from kit.grading import guard
+
+        guard.arm(key, app.shell)  # before any student cell: pristine references, signed captures
+        del key
     if "matplotlib.pyplot" in sys.modules:
         try:
             from matplotlib_inline.backend_inline import _enable_matplotlib_integration
