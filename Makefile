@@ -32,10 +32,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-# Debian's chromium for the browser tests; PostgreSQL server for the live-store test.
+# Debian's chromium for the browser tests; PostgreSQL server for the live-store test;
+# bubblewrap for the grading sandbox (kit grade refuses to run student code without it).
 browser-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/bwrap ] || missing="$$missing bubblewrap"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \

@@ -100,7 +100,8 @@ def hostile(outside: Path) -> list[tuple[str, bytes, dict]]:
     exits = answered()
     insert_after(exits, "q1", "import sys\nsys.exit()")  # IPython catches SystemExit: harmless
     insert_after(exits, "q3", "import os\nos._exit(1)")  # kills the kernel after q1 and q2 were captured
-    out.append(("exits.ipynb", dump(exits), {"status": "crashed", "q1": 1, "q2": 2, "total": 3}))
+    # q2's hidden test runs only after every student cell (so no student code can watch it): the crash loses it
+    out.append(("exits.ipynb", dump(exits), {"status": "crashed", "q1": 1, "q2": 1, "total": 2}))
     memory = answered()
     insert_after(memory, "q2", "hog = 'x' * (8 * 1024 ** 3)  # 8 GB: far over the kernel's memory limit", where=2)
     out.append(("memory.ipynb", dump(memory), {"status": "graded", "q1": 1, "q2": 2, "total": 3, "reason": "memory"}))
@@ -131,7 +132,8 @@ def hostile(outside: Path) -> list[tuple[str, bytes, dict]]:
             "check = lambda q: print('all checks pass')\n"
             "builtins.AssertionError = type('Nothing', (Exception,), {})"),
     )
-    out.append(("monkeypatch.ipynb", dump(cheat), {"status": "graded", "q1": 0, "q2": 0, "total": 0}))
+    out.append(("monkeypatch.ipynb", dump(cheat), {"status": "tampered", "q1": 0, "q2": 0, "total": 0,
+                                                   "reason": "posing as a plain float"}))
     files = answered()
     insert_after(files, "q1", (
         "import os, shutil\n"

@@ -52,6 +52,8 @@ def configure(parser) -> None:
                         help="language of your Moodle site, for moodle.csv's column names: en (default), de or es")
     parser.add_argument("--solutions", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run student code WITHOUT the sandbox where bubblewrap cannot build one (trusted work only)")
 
 
 def run(args) -> int:
@@ -68,16 +70,16 @@ def run(args) -> int:
                         scheduler=args.scheduler, notebook_timeout=args.notebook_timeout, memory_mb=args.memory,
                         regrade=args.regrade, progress=not args.quiet, solutions=args.solutions, title=args.title,
                         late=args.late or "latest-on-time", deadline=args.deadline,
-                        moodle_language=args.moodle_language or "en")
+                        moodle_language=args.moodle_language or "en",
+                        isolate=False if args.unsafe_no_sandbox else None)
         for line in summary.lines():
             print(line)
         if summary.isolated:
-            print("Student code ran isolated: no network, files read-only outside its own temporary folder, "
-                  "solutions/ and the other submissions hidden.")
+            print("Student code ran in the sandbox: it saw only Python, kit and the exercises (read-only) and its "
+                  "own empty folder; no network, no other process, no repository, no other submission.")
         elif summary.isolated is False:
-            print("Note: this machine does not allow Linux user namespaces, so student code ran with your file "
-                  "permissions (limits on time, memory and output still applied). Grade untrusted work on a machine "
-                  "where `unshare -rm true` works.")
+            print("WARNING: --unsafe-no-sandbox: student code ran with YOUR file permissions and could read, change or "
+                  "delete your files and see your processes (limits on time, memory and output still applied).")
     if args.merge_marks:
         from kit.grading.grade import merge_marks
 

@@ -177,7 +177,7 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     from kit.grading.collect import collect, parse_deadline
     from kit.grading.gradebook import State, migrate_marks
     from kit.grading.outputs import feedback_names, write_feedback, write_outputs
-    from kit.grading.sandbox import isolation_available
+    from kit.grading.sandbox import isolation_problem
     from kit.grading.worker import grade_one
 
     started = time.monotonic()
@@ -193,21 +193,18 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
     lock = state.lock()
     try:
         explicit = isolate is not None
-        isolate = isolation_available() if isolate is None else isolate
+        if isolate is None or isolate:
+            problem = None if scheduler else isolation_problem()
+            if problem:
+                raise GradingError(f"Student code cannot be graded safely on this machine: {problem}. Student code "
+                                   "would run with your file permissions. Fix that, or pass --unsafe-no-sandbox "
+                                   "(isolate=False) for work you trust.")
+            isolate = True
         digest = master_hash(master_path)
-        hide = {master_path.parent.resolve(), out.resolve(), Path(submissions).resolve()
-                if Path(submissions).is_dir() else Path(submissions).resolve().parent}
-        git = next((p / ".git" for p in master_path.resolve().parents if (p / ".git").is_dir()), None)
-        if git:
-            hide.add(git)
-        from kit.notebooks.build import repo_root
-
-        needed = [Path(os.__file__).resolve(), repo_root() / "kit", Path(sys.executable).resolve()]
-        hide = sorted(str(h) for h in hide if not any(n.is_relative_to(h) for n in needed))
-        # On a Dask cluster each worker probes its own machine for namespaces (isolate=None).
+        # On a Dask cluster each worker checks its own machine (and refuses without a sandbox).
         limits = {"cell_timeout": float(timeout), "notebook_timeout": float(notebook_timeout or timeout * 10),
                   "memory_mb": int(memory_mb), "output_mb": float(output_mb),
-                  "isolate": None if scheduler and not explicit else isolate, "hide": hide}
+                  "isolate": None if scheduler and not explicit else isolate}
         keys = [result_key(s, digest) for s in subs]  # one per submission, never shared by identical files
         done: dict[str, dict] = {}
         if not regrade:
@@ -282,6 +279,9 @@ def grade(submissions: str | Path, assignment: str, out: str | Path, timeout: fl
         finally:
             if bar:
                 bar.close()
+            from kit.grading.provision import close_all
+
+            close_all()  # the warm processes end with the batch
             final = write_outputs(out, ordered(True), spec, marks, settings, final=True)
             _rename_feedback(out, ordered(True), spec, marks, names, final)
             state.save_run([{"name": s.name, "student_id": s.student_id, "student_name": s.student_name, "lms": s.lms,

@@ -76,7 +76,7 @@ def judge_test(test: dict, result: dict | None) -> dict:
         out["message"] = "this part of the notebook did not run (see the status above)."
     if out["passed"]:
         out["earned"] = float(test["points"])
-    if test["hidden"] and not out["passed"] and status == "ok":
+    if test["hidden"] and not out["passed"]:  # never the expression, its inputs or an error's text
         out["message"] = HIDDEN_FAILED
     return out
 

@@ -25,9 +25,9 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from kit.grading.sandbox import isolation_available, wrap_command
+from kit.grading.sandbox import wrap_command
 
-__all__ = ["Limits", "Execution", "execute_submission"]
+__all__ = ["Limits", "Execution", "execute_submission", "SandboxUnavailable"]
 
 TRUNCATED = "\n[kit grade: output cut here; this submission printed more than {mb:g} MB]\n"
 
@@ -40,8 +40,12 @@ class Limits:
     notebook_timeout: float = 600.0
     memory_mb: int = 2048
     output_mb: float = 1.0
-    isolate: bool | None = None  # None: use namespaces when the machine allows
-    hide: list[str] = field(default_factory=list)
+    isolate: bool | None = None  # None or True: the sandbox (refuse if it cannot be built); False: unsafe, no walls
+    hide: list[str] = field(default_factory=list)  # unused since the allow-list sandbox (kept for old callers)
+    disk_mb: int = 256           # the room's tmpfs: working folder, /tmp and /dev/shm together
+    file_mb: int = 200
+    processes: int = 256
+    warm: bool = True            # fork kernels from a warm process that imported the course's libraries
 
 
 @dataclass
@@ -58,25 +62,33 @@ class Execution:
     seconds: float = 0.0
     kernel_start: float = 0.0
     returncode: int | None = None
+    capture_key: bytes | None = None  # captures must be signed with it (None: unsafe mode, unsigned)
 
 
-class _SandboxedKernelManager(AsyncKernelManager):
-    sandbox: dict = {}
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot be built on this machine (the message says why)."""
+
+
+class _PlainKernelManager(AsyncKernelManager):
+    """Unsafe mode: a plain kernel process with memory and file-size limits only."""
+
+    limits = None
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        return wrap_command(command, **self.sandbox)
+        return wrap_command(command, memory_mb=self.limits.memory_mb if self.limits else 0)
 
 
 class _CappedClient(NotebookClient):
     """An nbclient that keeps at most ``output_bytes`` of output per notebook (captures exempt)."""
 
-    def __init__(self, nb, output_bytes: int, sandbox: dict, transport: str, ip: str, **kw):
+    def __init__(self, nb, output_bytes: int, room: dict | None, transport: str, ip: str, **kw):
         super().__init__(nb, **kw)
         self._kit_budget = output_bytes
         self._kit_used = 0
         self._kit_cut = False
-        self._kit_sandbox = sandbox
+        self._kit_room = room
+        self._kit_limits = None
         self._kit_transport = transport
         self._kit_ip = ip
         self._kit_timed_out = False
@@ -86,8 +98,14 @@ class _CappedClient(NotebookClient):
         return await super()._async_handle_timeout(timeout, cell)
 
     def create_kernel_manager(self):
-        km = _SandboxedKernelManager(kernel_name=self.kernel_name, transport=self._kit_transport, ip=self._kit_ip)
-        km.sandbox = self._kit_sandbox
+        if self._kit_room is not None:
+            from kit.grading.provision import ForkedKernelManager
+
+            km = ForkedKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=self._kit_ip)
+            km.room = self._kit_room
+        else:
+            km = _PlainKernelManager(kernel_name=self.kernel_name, transport=self._kit_transport, ip=self._kit_ip)
+            km.limits = self._kit_limits
         self.km = km
         return km
 
@@ -116,11 +134,14 @@ class _CappedClient(NotebookClient):
 
 
 def _kill(km) -> None:
-    try:
-        pid = km.provisioner.process.pid
-    except AttributeError:
+    """SIGKILL the kernel: a forked kernel is PID 1 of its room, so the whole room ends with it."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is None:
         return
-    for kill in (lambda: os.killpg(os.getpgid(pid), signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+    if hasattr(process, "pidfd"):
+        process.kill()
+        return
+    for kill in (lambda: os.killpg(os.getpgid(process.pid), signal.SIGKILL), lambda: os.kill(process.pid, signal.SIGKILL)):
         try:
             kill()
             return
@@ -135,57 +156,73 @@ def _returncode(km) -> int | None:
         return None
 
 
+ROOM_ENV = {"HOME": "/w/home", "TMPDIR": "/tmp", "IPYTHONDIR": "/w/.ipython", "MPLCONFIGDIR": "/w/.mpl",
+            "JUPYTER_RUNTIME_DIR": "/w/.kernel", "PATH": "/usr/local/bin:/usr/bin:/bin", "USER": "student",
+            "LANG": "C.UTF-8", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1", "KIT_GRADING": "1", "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def _kernel_env(work: Path) -> dict:
-    env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT") if k in os.environ}
+    """Unsafe mode's environment (no sandbox): HOME, TMPDIR and caches in the submission's own folder."""
+    env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH") if k in os.environ}
     for sub in ("home", "tmp", "ipython", "mpl"):
         (work / sub).mkdir(exist_ok=True)
     env.update(HOME=str(work / "home"), TMPDIR=str(work / "tmp"), IPYTHONDIR=str(work / "ipython"),
                MPLCONFIGDIR=str(work / "mpl"), JUPYTER_RUNTIME_DIR=str(work / "tmp"),
                PYDEVD_DISABLE_FILE_VALIDATION="1", KIT_GRADING="1",
                OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMEXPR_NUM_THREADS="1")
-    fonts = _font_cache()
-    if fonts:
-        for f in fonts.glob("fontlist-*.json"):
-            shutil.copy(f, work / "mpl" / f.name)
     return env
 
 
-_FONTS: list = []
-
-
-def _font_cache() -> Path | None:
-    """The grader's matplotlib font cache, copied into each kernel's folder to save a rebuild."""
-    if not _FONTS:
-        folder = os.environ.get("MPLCONFIGDIR") or os.path.join(os.path.expanduser("~"), ".cache", "matplotlib")
-        _FONTS.append(Path(folder) if os.path.isdir(folder) else None)
-    return _FONTS[0]
-
-
 def execute_submission(nb, limits: Limits, kernel_name: str = "python3") -> Execution:
-    """Run ``nb`` (changed in place: outputs) under ``limits``; never raises for student code."""
+    """Run ``nb`` (changed in place: outputs) under ``limits``; never raises for student code.
+
+    Isolated (the default where :func:`kit.grading.sandbox.isolation_available`): the kernel is
+    forked from this thread's warm process into a fresh room. ``limits.isolate=False`` (the
+    instructor's ``--unsafe-no-sandbox``): a plain kernel with memory and file-size limits only.
+    """
+    from kit.grading.sandbox import isolation_problem
+
     started = time.monotonic()
-    isolate = isolation_available() if limits.isolate is None else limits.isolate
+    isolate = limits.isolate
+    if isolate is None or isolate:
+        problem = isolation_problem()
+        if problem:
+            raise SandboxUnavailable(problem)
+        isolate = True
     work = Path(tempfile.mkdtemp(prefix="kit-grade-"))
     run = Execution(nb, isolated=isolate)
     try:
-        (work / "submission").mkdir()
         cwd = work / "submission"
-        env = _kernel_env(work)
-        sandbox = {"memory_mb": limits.memory_mb, "hide": list(limits.hide), "isolate": isolate,
-                   "writable": [str(work)]}
-        client = _CappedClient(
-            nb, output_bytes=int(limits.output_mb * 1e6), sandbox=sandbox,
-            transport="ipc" if isolate else "tcp", ip=str(work / "kernel") if isolate else "127.0.0.1",
-            kernel_name=kernel_name, timeout=int(max(1, limits.cell_timeout)), allow_errors=True,
-            interrupt_on_timeout=True, record_timing=False, iopub_timeout=2, shutdown_kernel="immediate",
-            error_on_timeout={"ename": "Timeout", "evalue": f"this cell ran longer than {limits.cell_timeout:g} s "
-                              "and was stopped", "traceback": []},
-            resources={"metadata": {"path": str(cwd)}},
-        )
+        cwd.mkdir()
+        options = dict(kernel_name=kernel_name, timeout=int(max(1, limits.cell_timeout)), allow_errors=True,
+                       interrupt_on_timeout=True, record_timing=False, iopub_timeout=2, shutdown_kernel="immediate",
+                       error_on_timeout={"ename": "Timeout", "evalue": f"this cell ran longer than "
+                                         f"{limits.cell_timeout:g} s and was stopped", "traceback": []})
+        if isolate:
+            from kit.grading.provision import server_for_thread
+
+            import secrets
+
+            run.capture_key = secrets.token_bytes(32)
+            room = {"server": server_for_thread(limits.warm), "env": dict(ROOM_ENV), "capture_key": run.capture_key.hex(),
+                    "limits": {"memory_mb": limits.memory_mb, "file_mb": min(limits.file_mb, limits.disk_mb),
+                               "disk_mb": limits.disk_mb, "processes": limits.processes}}
+            client = _CappedClient(nb, output_bytes=int(limits.output_mb * 1e6), room=room, transport="ipc",
+                                   ip=str(work / "k"), resources={"metadata": {"path": "/w/submission"}}, **options)
+            setup = client.setup_kernel()
+        else:
+            env = _kernel_env(work)
+            client = _CappedClient(nb, output_bytes=int(limits.output_mb * 1e6), room=None, transport="tcp",
+                                   ip="127.0.0.1", resources={"metadata": {"path": str(cwd)}}, **options)
+            client._kit_limits = limits
+            setup = client.setup_kernel(env=env, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = started + limits.notebook_timeout
-        with client.setup_kernel(env=env, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        with setup:
             run.kernel_start = time.monotonic() - started
-            watchdog = threading.Timer(max(1.0, deadline - time.monotonic()) + 5, _kill, args=(client.km,))
+            watchdog = threading.Timer(max(1.0, deadline - time.monotonic()) + 2, _kill, args=(client.km,))
             watchdog.daemon = True
             watchdog.start()
             try:

@@ -20,6 +20,8 @@ STATUSES = {
     "wrong-assignment": "the notebook belongs to a different assignment",
     "empty": "the file is empty, has no cells, or is the exercise exactly as handed out",
     "grader-error": "the grader itself failed on this file (a bug: please report it); nothing was marked",
+    "tampered": "the code changed the grading machinery (the reason says what was found); the marks shown are "
+                "from captures the grader could verify, for the instructor to judge",
 }
 
 END = "@end"
@@ -142,18 +144,66 @@ def written_answers(nb, spec: dict) -> dict[str, str]:
 
 
 def _prepare(nb, spec: dict):
+    """The notebook with capture cells: visible tests after each question, every test at the very end.
+
+    Hidden tests are evaluated only in the last cells, after every student cell has run, so no
+    student code runs after them and nothing about them (expression, inputs, errors) can reach
+    an output the feedback shows (capture cells' outputs are never shown).
+    """
     import nbformat
 
     from kit.notebooks.capture import cell_source
     from kit.notebooks.run import inject_captures
 
-    tests = {q["name"]: [t["expression"] for t in q["tests"]] for q in spec["questions"] if not q["written"]}
-    prepared = inject_captures(nb, tests)
-    for name, expressions in tests.items():  # a second chance at the end, for answers moved elsewhere
-        cell = nbformat.v4.new_code_cell(cell_source(name + END, expressions))
+    auto = [q for q in spec["questions"] if not q["written"]]
+    visible = {q["name"]: [t["expression"] for t in q["tests"] if not t["hidden"]] for q in auto}
+    prepared = inject_captures(nb, visible)
+    for q in auto:  # a second chance at the end, for answers moved elsewhere; the only place of hidden tests
+        cell = nbformat.v4.new_code_cell(cell_source(q["name"] + END, [t["expression"] for t in q["tests"]]))
         cell.metadata["kit_capture"] = True
         prepared.cells.append(cell)
     return prepared
+
+
+def _harvest(prepared, key: bytes | None) -> tuple[dict, list[str]]:
+    """Capture results by question (verified when ``key`` is set) and the tampering found, outside the kernel."""
+    from kit.capture import MIME
+    from kit.execute import harvest
+
+    if key is None:  # unsafe mode: plain kernels, unsigned captures
+        return harvest(prepared), []
+    from kit.grading.guard import verify
+
+    results, found = {}, []
+    for cell in prepared.cells:
+        if cell.cell_type != "code" or not cell.metadata.get("kit_capture"):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
+            if MIME not in data:
+                continue
+            payload, why = verify(key, json.loads(json.dumps(data[MIME])))
+            if why:
+                found.append(why)
+                continue
+            found += [str(t)[:200] for t in payload.get("tamper", []) if isinstance(t, str)]
+            results[payload["question"]] = payload["results"]
+    return results, list(dict.fromkeys(found))
+
+
+def _results_for(q: dict, captured: dict) -> tuple[list | None, list | None]:
+    """The per-question capture (visible tests; hidden ones from the end) and the end capture, by test index."""
+    end = captured.get(q["name"] + END)
+    mine = captured.get(q["name"])
+    if mine is None:
+        return None, end
+    merged, visible = [], iter(mine)
+    for i, t in enumerate(q["tests"]):
+        if t["hidden"]:
+            merged.append(end[i] if end and i < len(end) else None)
+        else:
+            merged.append(next(visible, None))
+    return merged, end
 
 
 def _reason(run, nb, status: str, limits: dict) -> str:
@@ -229,13 +279,13 @@ def _grade(sub: dict, spec: dict) -> dict:
     prepared = _prepare(nb, spec)
     limits = Limits(**{k: v for k, v in spec["limits"].items() if k in Limits.__dataclass_fields__})
     run = execute_submission(prepared, limits)
-    captured = harvest(prepared)
+    captured, tampering = _harvest(prepared, run.capture_key)
     scores, tests = {}, {}
     for q in spec["questions"]:
         if q["written"]:
             scores[q["name"]] = None
             continue
-        best = judge_question(q, captured.get(q["name"]), captured.get(q["name"] + END))
+        best = judge_question(q, *_results_for(q, captured))
         scores[q["name"]] = best["score"]
         tests[q["name"]] = best["tests"]
     if run.died_at is not None and not run.deadline_hit:
@@ -245,6 +295,10 @@ def _grade(sub: dict, spec: dict) -> dict:
     else:
         status = "graded"
     reason = _reason(run, prepared, status, spec["limits"])
+    if tampering:
+        status = "tampered"
+        reason = ("The code changed the grading machinery, so these marks need your judgement: "
+                  + "; ".join(tampering[:8]) + ". " + reason).strip()
     executed = clean_for_feedback(prepared)
     return _result(sub, spec, status, reason, scores=scores, tests=tests, written=written, seconds=round(run.seconds, 2),
                    isolated=run.isolated, kernel_start=round(run.kernel_start, 2),

@@ -40,6 +40,11 @@ def _scalar(x):
     if module.startswith("numpy"):
         import numpy as np
 
+        try:  # numpy's own scalar classes only: a subclass may lie in __float__ or __int__
+            if np.dtype(t).type is not t:
+                raise NotPlainError(t.__name__)
+        except TypeError:
+            raise NotPlainError(t.__name__) from None
         if isinstance(x, np.bool_):
             return bool(x)
         if isinstance(x, np.integer):
