@@ -132,7 +132,7 @@ def test_kit_workshop_with_a_pool_says_when_the_room_can_join(tmp_path):
     from kit.workshop.server import kernel_processes
 
     port = free_port()
-    env = dict(os.environ, KIT_DATA_DIR=str(tmp_path), KIT_QUIET="1", KIT_FACILITATOR_KEY="K")
+    env = dict(os.environ, KIT_DATA_DIR=str(tmp_path), KIT_QUIET="1", KIT_FACILITATOR_KEY="ROOM-KEY-FOR-TESTS")
     env.pop("KIT_STORE_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "workshop", "--port", str(port), "--pool", "2",
                              "--pool-apps", "03"], env=env, stdout=subprocess.PIPE, text=True, start_new_session=True)
