@@ -12,11 +12,9 @@ __all__ = ["KitVoila", "extra_handlers", "main"]
 
 
 def extra_handlers(server_url: str) -> list:
-    """Routes the kit adds to Voila's (the light participant pages, when present)."""
-    try:
-        from kit.workshop.light.handlers import handlers
-    except ImportError:  # pragma: no cover - the light pages are optional
-        return []
+    """Routes the kit adds to Voila's: the light participant pages and the presenter view."""
+    from kit.workshop.light import handlers
+
     return handlers(server_url)
 
 

@@ -189,7 +189,15 @@ def _tables():
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("at", Float, nullable=False, index=True),
     )
-    return md, sessions, answers, state, keys
+    # Ids of sends already saved (a light page resends after a lost connection: saved once).
+    requests = Table(
+        "kit_requests",
+        md,
+        Column("request", String(64), primary_key=True),
+        Column("code", String(16), nullable=False),
+        Column("at", Float, nullable=False),
+    )
+    return md, sessions, answers, state, keys, requests
 
 
 class Store:
@@ -208,7 +216,7 @@ class Store:
     def __init__(self, url: str | None = None, *, retries: int = 8, create: bool = True):
         self.url = url or default_url()
         self.retries = retries
-        self._md, self._sessions, self._answers, self._state, self._keys = _tables()
+        self._md, self._sessions, self._answers, self._state, self._keys, self._requests = _tables()
         path = sqlite_path(self.url)
         if path is not None and not path.exists():
             if not create:
@@ -367,10 +375,13 @@ class Store:
         return frame
 
     # -- participants ---------------------------------------------------------------------------
-    def submit(self, code: str, participant: str, answer: dict, *, client: str = "", app: str | None = None) -> None:
+    def submit(self, code: str, participant: str, answer: dict, *, client: str = "", app: str | None = None,
+               request: str | None = None) -> None:
         """Save one answer (a dict of field -> value) from ``participant`` to the session ``code``.
 
         ``client`` identifies the page (one person); with ``app`` the session must belong to that app.
+        ``request`` (a page's id for this one send) makes a resend after a lost connection harmless:
+        the same request is saved at most once.
         Names longer than :data:`MAX_NAME_CHARS` and texts longer than :data:`MAX_TEXT_CHARS` are
         refused with a plain :class:`kit.errors.InputError`.
         Raises :class:`kit.errors.SessionError` if the session is unknown, closed or another app's, and
@@ -410,9 +421,22 @@ class Store:
         statement = a.insert().from_select(["code", "participant", "client", "submitted_at", "answer"], values)
         statement = statement.returning(a.c.id)  # rowcount of INSERT ... SELECT is not portable
 
+        class _Closed(Exception):
+            pass
+
         def insert():
-            with self._engine.begin() as conn:
-                return len(conn.execute(statement).all())
+            try:
+                with self._engine.begin() as conn:
+                    if request:
+                        r = self._requests
+                        if conn.execute(r.select().where(r.c.request == str(request)[:64])).first() is not None:
+                            return 1  # saved before: the page resent after losing its connection
+                        conn.execute(r.insert().values(request=str(request)[:64], code=norm, at=time.time()))
+                    if len(conn.execute(statement).all()) != 1:
+                        raise _Closed  # roll back the request id too
+                    return 1
+            except _Closed:
+                return 0
 
         if self._retry(insert, "save your answer") == 1:
             return
@@ -477,6 +501,25 @@ class Store:
                 return row["version"] + 1
 
         return int(self._retry(write, "publish to the session"))
+
+    def state_version(self, code: str, key: str) -> int:
+        """The version of the published ``key`` (0 if nothing yet): cheap to poll."""
+        from sqlalchemy import select
+
+        t = self._state
+        query = select(t.c.version).where((t.c.code == normalise_code(code)) & (t.c.key == key))
+        row = self._retry(lambda: self._read(lambda c: c.execute(query).first()), "read the session")
+        return 0 if row is None else int(row[0])
+
+    def counts(self, code: str) -> tuple[int, int]:
+        """``(people who answered, answers sent)`` of a session: people are pages, not names."""
+        from sqlalchemy import case, distinct, func, select
+
+        a = self._answers
+        who = case((a.c.client == "", a.c.participant), else_=a.c.client)
+        query = select(func.count(distinct(who)), func.count(a.c.id)).where(a.c.code == normalise_code(code))
+        people, sent = self._retry(lambda: self._read(lambda c: c.execute(query).one()), "read the answers")
+        return int(people), int(sent)
 
     def state(self, code: str, key: str, default=None):
         """What the facilitator last published under ``key`` (``default`` if nothing yet)."""
