@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-TEST_KEY = "TEST-KEY-1234"
+TEST_KEY = "TEST-KEY-1234-ROOM"  # long enough for kit workshop (12+ letters and digits)
 
 # Console warnings every Voila 0.5.13 page logs and that are not ours to fix (VOILA-NOTES.md:
 # Voila bundles JupyterLab 4.2.5 core while the widgets extension asks for ^4.6, so the module

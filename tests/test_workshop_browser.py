@@ -131,36 +131,175 @@ def test_network_mapper_room_joins_at_once_and_facilitator_sees_every_answer(voi
     assert XSS_SCHOOL in set(exported["school"])
 
 
+# Page-side helpers for the websocket tests: the page's own kernel, v1 frames built as JupyterLab does.
+WS_JS = """
+window.kitWs = {
+  url() {
+    const cfg = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+    return location.origin.replace('http', 'ws') + cfg.baseUrl + 'api/kernels/' + cfg.kernelId + '/channels';
+  },
+  v1(channel, type, content) {
+    const enc = new TextEncoder();
+    const header = {msg_id: crypto.randomUUID(), msg_type: type, username: 'x', session: crypto.randomUUID(),
+                    date: new Date().toISOString(), version: '5.3'};
+    const parts = [channel, JSON.stringify(header), '{}', '{}', JSON.stringify(content)].map(s => enc.encode(s));
+    const n = parts.length + 1, table = 8 * (n + 1);
+    const buf = new Uint8Array(table + parts.reduce((a, p) => a + p.length, 0));
+    const dv = new DataView(buf.buffer);
+    dv.setBigUint64(0, BigInt(n), true);
+    let off = table;
+    dv.setBigUint64(8, BigInt(off), true);
+    parts.forEach((p, i) => { buf.set(p, off); off += p.length; dv.setBigUint64(8 * (i + 2), BigInt(off), true); });
+    return buf.buffer;
+  },
+  part(data, i) {
+    const dv = new DataView(data);
+    const a = Number(dv.getBigUint64(8 * (i + 1), true)), b = Number(dv.getBigUint64(8 * (i + 2), true));
+    return JSON.parse(new TextDecoder().decode(data.slice(a, b)));
+  },
+  type(data) {
+    if (typeof data === 'string') { try { return JSON.parse(data).msg_type; } catch (e) { return 'text'; } }
+    if (Number(new DataView(data).getBigUint64(0, true)) > 64) return 'bad';
+    try { return this.part(data, 1).msg_type; } catch (e) { return 'bad'; }
+  },
+  async open(protocols) {
+    const ws = protocols === undefined ? new WebSocket(this.url()) : new WebSocket(this.url(), protocols);
+    ws.binaryType = 'arraybuffer';
+    ws.got = [];
+    ws.closed = new Promise(r => ws.addEventListener('close', e => r(e.code)));
+    ws.contents = [];
+    ws.onmessage = (e) => {
+      ws.got.push(this.type(e.data));
+      try { ws.contents.push(typeof e.data === 'string' ? JSON.parse(e.data).content : this.part(e.data, 4)); } catch (err) {}
+    };
+    const opened = await new Promise(r => { ws.onopen = () => r(true); ws.onerror = () => r(false); });
+    return opened ? ws : null;
+  },
+};
+"""
+
+
 def test_a_page_cannot_run_code_on_the_server(voila, page, tmp_path):
     """Voila 0.5.13 drops execute_request from the page's kernel websocket; keep proving it after upgrades."""
     server = voila()
     open_app(page, server, MAPPER)
     target = tmp_path / "pwned.txt"
     code = f"open({str(target)!r}, 'w').write('pwned')"
+    page.evaluate(WS_JS)
     replies = page.evaluate(
         """async ([code]) => {
-            const cfg = JSON.parse(document.getElementById('jupyter-config-data').textContent);
-            const url = location.origin.replace('http', 'ws') + cfg.baseUrl + 'api/kernels/' + cfg.kernelId + '/channels';
-            const ws = new WebSocket(url);
-            const got = [];
-            ws.onmessage = (e) => { try { got.push(JSON.parse(e.data).msg_type); } catch (err) { got.push('binary'); } };
-            await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail('websocket refused'); });
-            const msg = (type, content) => JSON.stringify({
-                header: {msg_id: crypto.randomUUID(), msg_type: type, username: 'x', session: crypto.randomUUID(),
-                         date: new Date().toISOString(), version: '5.3'},
-                parent_header: {}, metadata: {}, content: content, channel: 'shell', buffers: []});
-            ws.send(msg('execute_request', {code: code, silent: false, store_history: false,
-                                            user_expressions: {}, allow_stdin: false, stop_on_error: true}));
+            const ws = await kitWs.open(['v1.kernel.websocket.jupyter.org']);
+            ws.send(kitWs.v1('shell', 'execute_request', {code: code, silent: false, store_history: false,
+                                                          user_expressions: {}, allow_stdin: false, stop_on_error: true}));
+            ws.send(kitWs.v1('shell', 'kernel_info_request', {}));
             await new Promise(r => setTimeout(r, 2500));
             ws.close();
-            return got;
+            return ws.got;
         }""",
         [code],
     )
     assert not target.exists(), "a page ran code on the server through the kernel websocket"
     assert "execute_reply" not in replies and "execute_input" not in replies
+    assert "kernel_info_reply" in replies  # the websocket really reached the kernel
     # The server saw the message and refused it (so the test really reached the kernel's door).
     assert re.search(r'execute_request"?, which is not allowed', server.log.read_text())
+
+
+def _server_answers(server, path="voila/tree", timeout=10.0) -> float:
+    """Seconds the server takes to answer a plain request (raises if it does not within ``timeout``)."""
+    import urllib.request
+
+    t0 = time.monotonic()
+    with urllib.request.urlopen(server.base + path, timeout=timeout) as reply:
+        reply.read()
+    return time.monotonic() - t0
+
+
+def _server_memory_mib(server) -> float:
+    import psutil
+
+    return psutil.Process(server.proc.pid).memory_info().rss / 2**20
+
+
+def test_no_page_can_hang_or_bloat_the_server_through_its_kernel_websocket(voila, new_page):
+    """Issue 16: a plain-JSON websocket asking the widgets for their state made Voila 0.5.13 stop
+    answering everyone and grow ~40 MB/s. The guard refuses such a connection and closes any
+    connection that sends a malformed frame; the other participant's page keeps working."""
+    server = voila()
+    attacker, other = new_page(), new_page()
+    open_app(attacker, server, MAPPER)
+    open_app(other, server, MAPPER)
+    before = _server_memory_mib(server)
+    attacker.evaluate(WS_JS)
+    result = attacker.evaluate(
+        """async () => {
+            const out = {};
+            // The original attack: the legacy (plain JSON) protocol, then every widget's state.
+            const good = await kitWs.open(['v1.kernel.websocket.jupyter.org']);
+            good.send(kitWs.v1('shell', 'comm_info_request', {target_name: 'jupyter.widget'}));
+            await new Promise(r => setTimeout(r, 1500));
+            out.v1_works = good.got.includes('comm_info_reply');
+            const comms = Object.keys((good.contents.find(c => c && c.comms) || {comms: {}}).comms);
+            out.widgets = comms.length;
+            good.close();
+            const legacy = await kitWs.open();
+            out.legacy_refused = legacy === null;
+            if (legacy) {  // what took the unguarded server down: every widget's state, buffers and all
+                for (const id of comms) {
+                    legacy.send(JSON.stringify({header: {msg_id: crypto.randomUUID(), msg_type: 'comm_msg', username: 'x',
+                        session: 's', date: new Date().toISOString(), version: '5.3'}, parent_header: {}, metadata: {},
+                        content: {comm_id: id, data: {method: 'request_state'}}, channel: 'shell', buffers: []}));
+                }
+                await new Promise(r => setTimeout(r, 3000));
+                legacy.close();
+            }
+            // Malformed frames on a v1 connection: each connection must be closed by the server.
+            const bomb = new Uint8Array(64); bomb.set([0, 0, 0, 2, 0, 0, 0, 12]);
+            const seven = new Uint8Array(40); seven[0] = 7;
+            const offsets = new Uint8Array(80); new DataView(offsets.buffer).setBigUint64(0, 6n, true);
+            new DataView(offsets.buffer).setBigUint64(8, 56n, true); new DataView(offsets.buffer).setBigUint64(16, 10n ** 12n, true);
+            const noise = new Uint8Array(65536); for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) % 256;
+            const frames = {
+                legacy_layout: bomb.buffer, short_table: seven.buffer, offsets_outside: offsets.buffer,
+                random_bytes: noise.buffer, text_json: '{"header": {"msg_type": "kernel_info_request"}}',
+                unknown_channel: kitWs.v1('evil', 'kernel_info_request', {}),
+            };
+            out.closed = {};
+            for (const [name, frame] of Object.entries(frames)) {
+                const ws = await kitWs.open(['v1.kernel.websocket.jupyter.org']);
+                if (!ws) { out.closed[name] = 'server gone'; break; }
+                ws.send(frame);
+                out.closed[name] = await Promise.race([ws.closed, new Promise(r => setTimeout(() => r('open'), 5000))]);
+                if (out.closed[name] === 'open') ws.close();
+            }
+            // A flood of valid messages.
+            const flood = await kitWs.open(['v1.kernel.websocket.jupyter.org']);
+            if (!flood) { out.closed.flood = 'server gone'; return out; }
+            const frame = kitWs.v1('shell', 'kernel_info_request', {});
+            for (let i = 0; i < 1000 && flood.readyState === 1; i++) flood.send(frame);
+            out.closed.flood = await Promise.race([flood.closed, new Promise(r => setTimeout(() => r('open'), 10000))]);
+            return out;
+        }"""
+    )
+    assert result["v1_works"] and result["widgets"] > 50, result
+    assert result["legacy_refused"], result
+    assert result["closed"] == {name: 1008 for name in result["closed"]}, result
+    # The server still answers at once, and its memory did not run away.
+    assert _server_answers(server) < 10
+    grown = _server_memory_mib(server) - before
+    assert grown < 150, f"the server grew by {grown:.0f} MiB during the attack"
+    log = server.log.read_text()
+    assert "kit guard: refused a kernel websocket without the v1 protocol" in log
+    assert "864691128488689664 parts" in log or "says it has" in log
+    # The other participant's page still works: join a session and send an answer.
+    fac = new_page()
+    open_app(fac, server, MAPPER)
+    code = unlock_and_open_session(fac, server, "After the attack")
+    join(other, code, "Still here")
+    other.locator(".kit-join-button").click()
+    wait_text(other, ".kit-join-status", "You joined")
+    # The attacker's console shows the refused handshake: expected, and only from the attacker's page.
+    new_page.record.errors[:] = [e for e in new_page.record.errors if "WebSocket" not in e]
 
 
 def test_health_check_two_participants_and_facilitator_profile(voila, new_page):

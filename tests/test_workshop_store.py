@@ -20,9 +20,11 @@ from kit.errors import InputError, SessionError
 from kit.workshop import check_key, facilitator_key
 from kit.workshop.store import SaveError, Store, normalise_code
 
+from kit.workshop.store import MAX_NAME_CHARS, MAX_TEXT_CHARS  # noqa: E402
+
 NASTY = {
     "html": '<img src=x onerror="alert(1)"><script>alert("x")</script><b>bold</b>',
-    "long": "ä" * 20_000 + "end",
+    "long": "ä" * (MAX_TEXT_CHARS - 3) + "end",  # as long as a text may be
     "emoji": "🏫🤝📈 👩🏽‍🏫 family 👨‍👩‍👧‍👦",
     "rtl": "مدرسة الشراكة \u202eevil\u202c שלום",
     "quotes": "Robert'); DROP TABLE kit_answers;-- \"x\" \\ \n\t newline",

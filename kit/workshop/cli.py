@@ -94,6 +94,11 @@ def run(args) -> int:
         return 0
     if args.store:
         os.environ["KIT_STORE_URL"] = args.store
+    from kit.workshop.config import key_problem
+
+    if os.environ.get("KIT_FACILITATOR_KEY", "").strip() and key_problem(os.environ["KIT_FACILITATOR_KEY"]):
+        print(f"Error: {key_problem(os.environ['KIT_FACILITATOR_KEY'])}", file=sys.stderr)
+        return 1
     key = facilitator_key()
     os.environ["KIT_FACILITATOR_KEY"] = key  # kernels inherit it; pages never see it
     store = Store()  # create the tables now, and fail early if the database can't be reached
@@ -106,7 +111,7 @@ def run(args) -> int:
     try:
         wait_until_up(args.port, proc, timeout=120)
         urls = share_urls(args.port)
-        print(_banner(urls, key, store._engine.url.render_as_string(hide_password=True), data_dir()), flush=True)
+        print(_banner(urls, key, store.shown_url(), data_dir()), flush=True)
         if args.pool > 0:
             _report_pool(proc, options["pool_config"])
         return proc.wait()

@@ -52,6 +52,7 @@ __all__ = [
     "FacilitatorPanel",
     "Poller",
     "download_link",
+    "who_answered",
     "app_page",
     "app_index",
 ]
@@ -226,7 +227,7 @@ def download_link(data: bytes | str, filename: str, label: str, mime: str = "tex
 def _store():
     from kit.workshop.store import Store
 
-    return Store()
+    return Store(create=False)  # a page never creates the database: `kit workshop` did, or it is missing
 
 
 # -- participants ----------------------------------------------------------------------------------
@@ -289,8 +290,11 @@ class JoinPanel:
         if not self.name:
             self.status.error("Type your name (or a nickname) so the facilitator can see who answered.")
             return False
+        from kit.workshop.store import MAX_NAME_CHARS, check_text
+
         try:
-            info = self.store.session(code)
+            check_text(self.name, "Your name", MAX_NAME_CHARS)
+            info = self.store.check_app(code, self.app)
         except KitError as err:
             self.code = ""
             self.status.error(str(err))
@@ -307,12 +311,21 @@ class JoinPanel:
         """Send ``answer``; show 'Saved' or, in plain words, why not. True when it was saved."""
         from kit.errors import KitError
 
+        from kit.workshop.store import normalise_code
+
         status = status or self.status
+        typed = normalise_code(self.code_input.value)
+        if self.joined and typed and typed != self.code:
+            # One meaning of "the session I am in": the code in the box. Never send to an old one.
+            status.error(f"Your answer was NOT sent. The code in the box ({typed}) is not the session you joined "
+                         f"({self.code}). Press Join to switch to {typed}, or put {self.code} back.")
+            return False
         if not self.joined and not self.join():
             status.error("Join the session first: type the join code and your name, then press Join.")
             return False
+        status.info("Sending your answer...")
         try:
-            self.store.submit(self.code, self.name, answer, client=self.client)
+            self.store.submit(self.code, self.name, answer, client=self.client, app=self.app)
         except KitError as err:
             status.error(f"Your answer was NOT saved. {err}")
             return False
@@ -442,11 +455,17 @@ class FacilitatorPanel:
     # The key is checked in the kernel (server side); until then the controls are not even sent
     # to the page, so a participant's browser never holds them.
     def unlock(self, key: str) -> bool:
-        from kit.workshop import check_key
+        from kit.errors import KitError
+        from kit.workshop.config import KEY_WINDOW, try_key
 
-        if not check_key(key):
-            time.sleep(0.5)  # slow down guessing
-            self.status.error("That is not the facilitator key. It is printed on the terminal that runs `make workshop`.")
+        self.status.info("Checking the key...")
+        try:
+            result = try_key(key, self.store)
+        except KitError as err:
+            self.status.error(str(err))
+            return False
+        if not result.ok:
+            self.status.error(result.message)
             return False
         self.key_input.value = ""
         self.unlocked = True
@@ -456,9 +475,13 @@ class FacilitatorPanel:
             open_ = sessions[sessions["status"] == "open"]
             if len(open_):
                 self.code = str(open_.iloc[0]["code"])
-                self.status.ok(f"Unlocked. Showing the open session {self.code}.")
+                message = f"Unlocked. Showing the open session {self.code}."
             else:
-                self.status.ok("Unlocked. Open a new session to get a join code for the room.")
+                message = "Unlocked. Open a new session to get a join code for the room."
+            if result.recent:
+                message += (f" Note: {result.recent} wrong facilitator key(s) were tried in the last "
+                            f"{KEY_WINDOW / 60:.0f} minutes.")
+            self.status.ok(message)
         except Exception as err:  # noqa: BLE001
             self.status.error(f"The store could not be read: {err}")
         self._show_session()
@@ -552,10 +575,8 @@ class FacilitatorPanel:
             if version == self._version and not force:
                 return
             self._version = version
-            frame = self.store.answers(self.code, latest=True)
-            names = list(dict.fromkeys(frame["participant"]))
-            listing = ", ".join(text_html(n) for n in names) or "nobody yet"
-            self.who_html.value = f"<div><b>{len(names)} answered</b> ({version[0]} sent in all): {listing}</div>"
+            frame = self.store.answers(self.code, latest=True)  # one row per person (page), not per name
+            self.who_html.value = who_answered(frame["participant"], version[0])
         if self.on_answers is not None:
             self._draw(frame)
 
@@ -584,6 +605,21 @@ class FacilitatorPanel:
                 self.on_answers(frame)
             except Exception as err:  # noqa: BLE001 - keep the panel alive; say what failed
                 self.status.error(f"The room view could not be drawn: {err}")
+
+
+def who_answered(names, sent: int) -> str:
+    """The facilitator's line: how many people answered (one name per person, same names numbered).
+
+    >>> who_answered(["Asha", "Ben", "Asha"], 4)
+    '<div><b>3 answered</b> (4 sent in all): <span dir="auto">Asha</span>, <span dir="auto">Ben</span>, <span dir="auto">Asha (2)</span></div>'
+    """
+    seen: dict[str, int] = {}
+    shown = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        shown.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    listing = ", ".join(text_html(n) for n in shown) or "nobody yet"
+    return f"<div><b>{len(shown)} answered</b> ({sent} sent in all): {listing}</div>"
 
 
 # -- pages -----------------------------------------------------------------------------------------

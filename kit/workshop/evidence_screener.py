@@ -37,7 +37,7 @@ from kit.workshop import components as C
 
 _TALL = {"height": "auto"}  # a select box as tall as the kit's 19 px text (the default height clips it)
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SOURCES", "MAX_ROOM", "load_source", "read_upload", "title_of",
-           "record_key", "screening_items", "tally", "room_prisma", "prisma_png", "app"]
+           "record_key", "screening_items", "tally", "room_prisma", "prisma_png", "app", "TITLES_KEY"]
 
 APP = "evidence-screener"
 TITLE = "Evidence screener"
@@ -56,7 +56,7 @@ SOURCES = {
 }
 MAX_ROOM = 40  # titles sent to the room at most: a workshop screens a sample, not a whole review
 UPLOAD_TYPES = (".ris", ".bib", ".bibtex", ".csv", ".txt")
-TITLES_NAME = "Facilitator (titles)"
+TITLES_KEY = "titles"  # what the facilitator publishes to the session (Store.publish), not an answer
 _CACHE: dict = {}
 
 
@@ -142,10 +142,22 @@ def tally(answers, items):
 
 
 def room_prisma(sent: dict, table):
-    """PRISMA 2020 counts for the titles sent to the room: records excluded by the room's majority."""
+    """PRISMA 2020 counts for the room: only titles somebody voted on count as screened.
+
+    Titles nobody has voted on yet, and records beyond the :data:`MAX_ROOM` sent, are "removed
+    before screening" (not screened), never "included"; a tie stays in (to be discussed).
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"decision": ["include", "exclude", "no votes yet", "tie: discuss it"]})
+    >>> counts = room_prisma({"identified": [["db", 10]], "duplicates": 4, "not_sent": 2}, table)
+    >>> counts.set_index("box").loc[["screened", "excluded_screening", "included"], "n"].tolist()
+    [3, 1, 2]
+    """
     from kit.review import prisma_counts
 
+    unvoted = int((table["decision"] == "no votes yet").sum())
     return prisma_counts(dict(sent["identified"]), duplicates_removed=int(sent["duplicates"]),
+                         removed_other=unvoted + int(sent.get("not_sent", 0)),
                          excluded_screening=int((table["decision"] == "exclude").sum()))
 
 
@@ -321,16 +333,14 @@ def app(store=None, show: bool = True):
             vote_status.error("Join the session first: type the join code and your name, then press Join.")
             return False
         try:
-            frame = join.store.answers(join.code, latest=True)
+            sent = join.store.state(join.code, TITLES_KEY)
         except KitError as err:
             vote_status.error(str(err))
             return False
-        sent = frame[frame["kind"] == "titles"] if "kind" in frame else frame.iloc[0:0]
-        if not len(sent):
+        if not sent:
             vote_status.info("The facilitator has not sent the titles yet. Wait a moment and press the button again.")
             return False
-        titles = sent.iloc[-1]["titles"]
-        items = [tuple(t.split("\t", 1)) for t in titles]
+        items = [tuple(t) for t in sent["titles"]]
         build_ballot(items)
         vote_status.ok(f"{len(items)} titles to screen. Would each one belong in a review of school-to-school collaboration?")
         return True
@@ -357,11 +367,11 @@ def app(store=None, show: bool = True):
             return False
         items = screening_items(unique)
         sources = records["source"].astype(str).value_counts(sort=False).to_dict() if "source" in records else {state["label"]: len(records)}
-        answer = {"kind": "titles", "source": state["label"], "titles": [f"{k}\t{t}" for k, t in items],
+        answer = {"source": state["label"], "titles": [[k, t] for k, t in items],
                   "identified": [[str(k), int(v)] for k, v in sources.items()], "duplicates": int(unique.attrs["removed"]),
                   "not_sent": max(0, len(unique) - len(items))}
         try:
-            fac.store.submit(fac.code, TITLES_NAME, answer, client="facilitator-titles")
+            fac.store.publish(fac.code, TITLES_KEY, answer)
         except KitError as err:
             room_status.error(f"The titles were not sent: {err}")
             return False
@@ -373,15 +383,15 @@ def app(store=None, show: bool = True):
     send_titles.on_click(on_send_titles)
 
     def draw(frame):
-        if "kind" not in frame or not (frame["kind"] == "titles").any():
+        sent = fac.store.state(fac.code, TITLES_KEY) if fac.code else None
+        if not sent:
             room_table.value = "<p>No titles sent yet: choose the export above, then send its titles to the room.</p>"
             room_flow.value = b""
             room_flow.layout.display = "none"
             return
-        sent = frame[frame["kind"] == "titles"].iloc[-1]
-        items = [tuple(t.split("\t", 1)) for t in sent["titles"]]
+        items = [tuple(t) for t in sent["titles"]]
         table = tally(frame, items)
-        voters = int((frame["kind"] == "votes").sum())
+        voters = int((frame["kind"] == "votes").sum()) if "kind" in frame else 0
         shown = table.assign(n=range(1, len(table) + 1))
         room_table.value = (
             _NOWRAP + f"<p class='kit-es-voters'><b>{voters}</b> {'person has' if voters == 1 else 'people have'} voted on "
@@ -389,7 +399,7 @@ def app(store=None, show: bool = True):
             + C.table_html(shown, ["n", "title", "include", "exclude", "decision"], labels={"n": "#"}, max_rows=MAX_ROOM)
         )
         try:
-            counts = room_prisma({"identified": sent["identified"], "duplicates": sent["duplicates"]}, table)
+            counts = room_prisma(sent, table)
             room_flow.value = prisma_png(counts, title="The room's screening")
             room_flow.layout.display = None
         except Exception as err:  # noqa: BLE001 - the tallies still stand

@@ -198,11 +198,14 @@ def app(store=None, show: bool = True):
     join = C.JoinPanel(APP, store=store)
 
     def on_send(_b=None):
-        missing = [i for i, t in enumerate(toggles.values(), start=1) if t.value is None]
-        if missing:
-            status.error(f"Please answer every statement (still empty: {', '.join(map(str, missing))}).")
+        from kit.errors import InputError
+        from kit.workshop.forms import form_for
+
+        try:  # the rules live in the app's declared form (the light page uses the same)
+            answer = form_for(APP).check({"role": role.value, **{k: t.value for k, t in toggles.items()}})
+        except InputError as err:
+            status.error(str(err))
             return False
-        answer = {"role": role.value or "not given", **{k: int(t.value) for k, t in toggles.items()}}
         if join.submit(answer, status=status):
             own = {s: sum((6 - answer[i[1:]]) if i.startswith("-") else answer[i] for i in its) / len(its)
                    for s, its in _survey_meta()[1].items()}

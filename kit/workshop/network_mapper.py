@@ -156,18 +156,16 @@ def app(store=None, show: bool = True):
     join = C.JoinPanel(APP, store=store)
 
     def on_send(_b=None):
-        mine = normalise_school(school.value)
-        named = parse_partners(partners.value)
-        if not mine:
-            status.error("Type or choose your school first.")
+        from kit.errors import InputError
+        from kit.workshop.forms import form_for
+
+        try:  # the rules live in the app's declared form (the light page uses the same)
+            answer = form_for(APP).check({"school": school.value, "partners": partners.value})
+        except InputError as err:
+            status.error(str(err))
             return False
-        if not named:
-            status.error("Name at least one school you work with (separate names with commas).")
-            return False
-        if len(named) > MAX_PARTNERS:
-            status.error(f"Please name at most {MAX_PARTNERS} schools: the ones you work with most.")
-            return False
-        if join.submit({"school": mine, "partners": named}, status=status):
+        if join.submit(answer, status=status):
+            mine, named = answer["school"], answer["partners"]
             echo.value = f"<p>You sent: {C.text_html(mine, 'b')} works with {C.text_html(', '.join(named))}</p>"
             return True
         return False

@@ -55,6 +55,9 @@ def voila_command(
 ) -> list[str]:
     """The Voila command line for ``target`` (a notebook or a folder of notebooks).
 
+    Voila runs through :mod:`kit.workshop.launch`: its kernel websocket behind
+    :mod:`kit.workshop.guard` (no page can hang the server), plus the kit's own routes.
+
     * ``template=kit``: offline copy of Voila's lab template (no CDN request);
     * sources stripped, tracebacks hidden, template/theme fixed (a URL can't switch them);
     * idle kernels (closed tabs) culled after ``cull_idle`` seconds, checked every ``cull_interval``;
@@ -64,7 +67,7 @@ def voila_command(
       notebooks get a pool (the only Voila config file read then).
     """
     cmd = [
-        sys.executable, "-m", "voila", str(target),
+        sys.executable, "-m", "kit.workshop.launch", str(target),  # Voila with the kit's websocket guard
         "--no-browser",
         f"--port={int(port)}",
         f"--Voila.ip={ip}",

@@ -39,12 +39,15 @@ from pathlib import Path
 
 from kit.errors import InputError, SessionError
 
-__all__ = ["Store", "SaveError", "default_url", "RESERVED"]
+__all__ = ["Store", "SaveError", "default_url", "RESERVED", "MAX_NAME_CHARS", "MAX_TEXT_CHARS", "MAX_TITLE_CHARS"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a projector
 CODE_LENGTH = 6
 RESERVED = ("participant", "submitted_at")
 MAX_ANSWER_CHARS = 1_000_000  # one answer's JSON; far above any form, small enough to stop abuse
+MAX_NAME_CHARS = 80  # a participant's name: fits the facilitator's who-answered line
+MAX_TEXT_CHARS = 500  # any one text in an answer (a school, a partner, a comment)
+MAX_TITLE_CHARS = 120  # a session's title
 
 
 class SaveError(SessionError):
@@ -59,6 +62,39 @@ def default_url() -> str:
     from kit.workshop import data_dir
 
     return f"sqlite:///{data_dir() / 'workshop.sqlite3'}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of an SQLite URL (``None`` for other databases and in-memory SQLite)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1] if "///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
+def check_text(text: object, what: str, limit: int) -> str:
+    """``text`` as a string, or a plain :class:`kit.errors.InputError` if it is longer than ``limit``.
+
+    >>> check_text("Sam", "Your name", 60)
+    'Sam'
+    >>> check_text("x" * 81, "Your name", 80)
+    Traceback (most recent call last):
+        ...
+    kit.errors.InputError: Your name is 81 characters long; please keep it to at most 80.
+    """
+    text = str(text if text is not None else "")
+    if len(text) > limit:
+        raise InputError(f"{what} is {len(text):,} characters long; please keep it to at most {limit:,}.")
+    return text
+
+
+def _check_answer_texts(answer: dict) -> None:
+    for key, value in answer.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and len(item) > MAX_TEXT_CHARS:
+                label = key.replace("_", " ")
+                raise InputError(f"One of your answers ({label}) is {len(item):,} characters long; "
+                                 f"please keep each to at most {MAX_TEXT_CHARS:,}.")
 
 
 def normalise_code(code: object) -> str:
@@ -82,10 +118,21 @@ def _engine(url: str):
         else:
             url_driver = url
         if url_driver.startswith("sqlite"):
-            path = url_driver.split("///", 1)[-1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url_driver, connect_args={"timeout": 10, "check_same_thread": False})
+            path = sqlite_path(url_driver)
+            if path is not None:
+                import sqlite3
+                from urllib.parse import quote
+
+                # mode=rw: a connection never creates the file. If the database is moved or deleted
+                # while the room works, saving fails loudly instead of filling a new empty file.
+                uri = f"file:{quote(str(path.resolve()))}?mode=rw"
+                from sqlalchemy.pool import QueuePool
+
+                # QueuePool as for any SQLite file ("sqlite://" alone would mean one shared in-memory connection)
+                engine = create_engine("sqlite://", poolclass=QueuePool, creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=10, check_same_thread=False))
+            else:
+                engine = create_engine(url_driver, connect_args={"timeout": 10, "check_same_thread": False})
 
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
@@ -124,7 +171,33 @@ def _tables():
         Column("submitted_at", Float, nullable=False),
         Column("answer", Text, nullable=False),
     )
-    return md, sessions, answers
+    # What a facilitator publishes to a session (the screener's titles, the room's picture):
+    # one value per (code, key), never counted as an answer.
+    state = Table(
+        "kit_session_state",
+        md,
+        Column("code", String(16), ForeignKey("kit_sessions.code", ondelete="CASCADE"), primary_key=True),
+        Column("key", String(64), primary_key=True),
+        Column("updated_at", Float, nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+        Column("payload", Text, nullable=False),
+    )
+    # Wrong facilitator keys, shared by every page (see kit.workshop.keys).
+    keys = Table(
+        "kit_key_attempts",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("at", Float, nullable=False, index=True),
+    )
+    # Ids of sends already saved (a light page resends after a lost connection: saved once).
+    requests = Table(
+        "kit_requests",
+        md,
+        Column("request", String(64), primary_key=True),
+        Column("code", String(16), nullable=False),
+        Column("at", Float, nullable=False),
+    )
+    return md, sessions, answers, state, keys, requests
 
 
 class Store:
@@ -140,16 +213,33 @@ class Store:
         all) before :class:`SaveError`.
     """
 
-    def __init__(self, url: str | None = None, *, retries: int = 8):
+    def __init__(self, url: str | None = None, *, retries: int = 8, create: bool = True):
         self.url = url or default_url()
         self.retries = retries
-        self._md, self._sessions, self._answers = _tables()
+        self._md, self._sessions, self._answers, self._state, self._keys, self._requests = _tables()
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            if not create:
+                raise SessionError(
+                    f"The workshop database is missing: there is no file {path}. Nothing can be saved until "
+                    "it is back. Facilitator: put the file back (or restart `kit workshop`, which creates a new, "
+                    "empty one)."
+                )
+            import sqlite3
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            sqlite3.connect(path).close()
         self._engine = _engine(self.url)
         self._retry(lambda: self._md.create_all(self._engine), "prepare the workshop database")
 
     def __repr__(self) -> str:
-        shown = self._engine.url.render_as_string(hide_password=True)
-        return f"Store({shown!r})"
+        return f"Store({self.shown_url()!r})"
+
+    def shown_url(self) -> str:
+        """The database URL with any password hidden (for banners and messages)."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _retry(self, action, what: str):
@@ -162,6 +252,12 @@ class Store:
             except IntegrityError:
                 raise
             except DBAPIError as err:  # locked (SQLite), connection lost / server restarting (PostgreSQL)
+                path = sqlite_path(self.url)
+                if path is not None and not path.exists():
+                    raise SaveError(
+                        f"Could not {what}: the workshop database file is missing (looked for {path}). "
+                        "Nothing was saved. Tell the facilitator."
+                    ) from err
                 if attempt == self.retries:
                     raise SaveError(
                         f"Could not {what}: the workshop database is busy or unreachable "
@@ -195,7 +291,7 @@ class Store:
         """Start a session and return its join code (6 letters/digits, e.g. ``'K7MQ2X'``)."""
         from sqlalchemy.exc import IntegrityError
 
-        title = str(title or "").strip() or "Workshop session"
+        title = check_text(str(title or "").strip(), "The session title", MAX_TITLE_CHARS) or "Workshop session"
         for _ in range(20):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             row = {"code": code, "title": title, "app": str(app or ""), "status": "open", "created_at": time.time()}
@@ -254,6 +350,7 @@ class Store:
         def delete():
             with self._engine.begin() as conn:
                 conn.execute(self._answers.delete().where(self._answers.c.code == code))
+                conn.execute(self._state.delete().where(self._state.c.code == code))
                 conn.execute(self._sessions.delete().where(self._sessions.c.code == code))
 
         self._retry(delete, "delete the session")
@@ -278,10 +375,16 @@ class Store:
         return frame
 
     # -- participants ---------------------------------------------------------------------------
-    def submit(self, code: str, participant: str, answer: dict, *, client: str = "") -> None:
+    def submit(self, code: str, participant: str, answer: dict, *, client: str = "", app: str | None = None,
+               request: str | None = None) -> None:
         """Save one answer (a dict of field -> value) from ``participant`` to the session ``code``.
 
-        Raises :class:`kit.errors.SessionError` if the session is unknown or closed, and
+        ``client`` identifies the page (one person); with ``app`` the session must belong to that app.
+        ``request`` (a page's id for this one send) makes a resend after a lost connection harmless:
+        the same request is saved at most once.
+        Names longer than :data:`MAX_NAME_CHARS` and texts longer than :data:`MAX_TEXT_CHARS` are
+        refused with a plain :class:`kit.errors.InputError`.
+        Raises :class:`kit.errors.SessionError` if the session is unknown, closed or another app's, and
         :class:`SaveError` (a SessionError) if the database stayed unavailable: the answer was not
         saved and the participant should be told so.
         """
@@ -295,6 +398,10 @@ class Store:
         participant = str(participant if participant is not None else "")
         if not participant.strip():
             raise InputError("Please type your name (or a nickname) before sending.")
+        check_text(participant, "Your name", MAX_NAME_CHARS)
+        _check_answer_texts(answer)
+        if app is not None:
+            self.check_app(code, app)
         try:
             payload = json.dumps(answer, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as err:
@@ -314,9 +421,22 @@ class Store:
         statement = a.insert().from_select(["code", "participant", "client", "submitted_at", "answer"], values)
         statement = statement.returning(a.c.id)  # rowcount of INSERT ... SELECT is not portable
 
+        class _Closed(Exception):
+            pass
+
         def insert():
-            with self._engine.begin() as conn:
-                return len(conn.execute(statement).all())
+            try:
+                with self._engine.begin() as conn:
+                    if request:
+                        r = self._requests
+                        if conn.execute(r.select().where(r.c.request == str(request)[:64])).first() is not None:
+                            return 1  # saved before: the page resent after losing its connection
+                        conn.execute(r.insert().values(request=str(request)[:64], code=norm, at=time.time()))
+                    if len(conn.execute(statement).all()) != 1:
+                        raise _Closed  # roll back the request id too
+                    return 1
+            except _Closed:
+                return 0
 
         if self._retry(insert, "save your answer") == 1:
             return
@@ -325,6 +445,114 @@ class Store:
             f"Session {norm} is {status}, so no more answers can be sent to it. "
             "Ask the facilitator whether a new session has started and join that one."
         )
+
+    def check_app(self, code: str, app: str) -> dict:
+        """The session ``code``, or a plain :class:`kit.errors.SessionError` if it belongs to another app.
+
+        >>> import tempfile, pathlib
+        >>> store = Store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp()) / "apps.sqlite3"))
+        >>> code = store.open_session("Health room", app="health-check")
+        >>> store.check_app(code, "network-mapper")
+        Traceback (most recent call last):
+            ...
+        kit.errors.SessionError: The code ... is for another app (health check), not this one (network mapper). Open the app the facilitator named, or check the code on the facilitator's screen.
+        """
+        info = self.session(code)
+        if info["app"] and app and info["app"] != app:
+            raise SessionError(
+                f"The code {info['code']} is for another app ({info['app'].replace('-', ' ')}), not this one "
+                f"({app.replace('-', ' ')}). Open the app the facilitator named, or check the code on the "
+                "facilitator's screen."
+            )
+        return info
+
+    # -- what the facilitator publishes -----------------------------------------------------------
+    def publish(self, code: str, key: str, value) -> int:
+        """Publish ``value`` (JSON-able) under ``key`` for the session ``code``; returns its new version.
+
+        Participants' pages read it with :meth:`state`. It is not an answer: nobody is counted.
+
+        >>> import tempfile, pathlib
+        >>> store = Store("sqlite:///" + str(pathlib.Path(tempfile.mkdtemp()) / "state.sqlite3"))
+        >>> code = store.open_session("Screening", app="evidence-screener")
+        >>> store.publish(code, "titles", [["k1", "Mentoring in clusters"]])
+        1
+        >>> store.state(code, "titles")
+        [['k1', 'Mentoring in clusters']]
+        >>> store.state(code, "picture") is None
+        True
+        >>> len(store.answers(code))
+        0
+        """
+        code = self._require_session(code)
+        payload = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        if len(payload) > 20 * MAX_ANSWER_CHARS:
+            raise InputError(f"That is too much to publish at once ({len(payload):,} characters).")
+        t = self._state
+
+        def write():
+            with self._engine.begin() as conn:
+                row = conn.execute(t.select().where((t.c.code == code) & (t.c.key == key))).mappings().first()
+                if row is None:
+                    conn.execute(t.insert().values(code=code, key=key, updated_at=time.time(), version=1, payload=payload))
+                    return 1
+                conn.execute(t.update().where((t.c.code == code) & (t.c.key == key))
+                             .values(updated_at=time.time(), version=row["version"] + 1, payload=payload))
+                return row["version"] + 1
+
+        return int(self._retry(write, "publish to the session"))
+
+    def state_version(self, code: str, key: str) -> int:
+        """The version of the published ``key`` (0 if nothing yet): cheap to poll."""
+        from sqlalchemy import select
+
+        t = self._state
+        query = select(t.c.version).where((t.c.code == normalise_code(code)) & (t.c.key == key))
+        row = self._retry(lambda: self._read(lambda c: c.execute(query).first()), "read the session")
+        return 0 if row is None else int(row[0])
+
+    def counts(self, code: str) -> tuple[int, int]:
+        """``(people who answered, answers sent)`` of a session: people are pages, not names."""
+        from sqlalchemy import case, distinct, func, select
+
+        a = self._answers
+        who = case((a.c.client == "", a.c.participant), else_=a.c.client)
+        query = select(func.count(distinct(who)), func.count(a.c.id)).where(a.c.code == normalise_code(code))
+        people, sent = self._retry(lambda: self._read(lambda c: c.execute(query).one()), "read the answers")
+        return int(people), int(sent)
+
+    def state(self, code: str, key: str, default=None):
+        """What the facilitator last published under ``key`` (``default`` if nothing yet)."""
+        found = self.state_with_version(code, key)
+        return default if found is None else found[1]
+
+    def state_with_version(self, code: str, key: str):
+        """``(version, value)`` of the published ``key``, or ``None``: poll the version, fetch on change."""
+        from sqlalchemy import select
+
+        t = self._state
+        query = select(t.c.version, t.c.payload).where((t.c.code == normalise_code(code)) & (t.c.key == key))
+        row = self._retry(lambda: self._read(lambda c: c.execute(query).first()), "read the session")
+        return None if row is None else (int(row[0]), json.loads(row[1]))
+
+    # -- facilitator key attempts -----------------------------------------------------------------
+    def record_wrong_key(self, at: float | None = None) -> None:
+        """Note one wrong facilitator key at ``at`` (default now), shared by every page (:func:`kit.workshop.config.try_key`)."""
+        when = time.time() if at is None else float(at)
+
+        def write():
+            with self._engine.begin() as conn:
+                conn.execute(self._keys.insert().values(at=when))
+
+        self._retry(write, "note the key attempt")
+
+    def wrong_keys(self, since: float) -> list[float]:
+        """Times of the wrong facilitator keys tried after ``since`` (a ``time.time()``), oldest first."""
+        from sqlalchemy import select
+
+        k = self._keys
+        query = select(k.c.at).where(k.c.at > since).order_by(k.c.at)
+        return [float(r[0]) for r in self._retry(lambda: self._read(lambda c: c.execute(query).all()), "read the key attempts")]
 
     def is_open(self, code: str) -> bool:
         """True when the session exists and accepts answers."""
@@ -373,9 +601,11 @@ class Store:
         return frame
 
     def participants(self, code: str) -> list[str]:
-        """Names of those who answered, in the order they first answered."""
-        frame = self.answers(code)
-        return list(dict.fromkeys(frame["participant"]))
+        """Names of those who answered, one per person (page), in the order they first answered.
+
+        Two people with the same name are both listed; one person sending twice is listed once.
+        """
+        return list(self.answers(code, latest=True)["participant"])
 
     def export_csv(self, code: str, path) -> Path:
         """Write every answer of a session to a UTF-8 CSV file (lists and dicts as JSON text); returns the path."""
