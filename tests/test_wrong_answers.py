@@ -192,7 +192,7 @@ def test_no_wrong_answer_of_a_master_reaches_students(path):
             assert wrong.what not in shown, f"{q.name}: the description of a wrong answer reached students"
             for line in wrong.code.splitlines():
                 s = line.strip()
-                if len(s) > 5 and s not in model_lines:
+                if len(s) > 5 and s not in model_lines and "..." not in s:  # a blank left as the exercise has it
                     assert s not in student_lines, f"{q.name}: a wrong answer's line reached the exercise: {s!r}"
 
 
