@@ -37,17 +37,9 @@ __all__ = ["rerun", "answer_cell"]
 
 
 def _user_namespace() -> dict:
-    try:
-        from IPython import get_ipython
+    from kit.notebooks.capture import _namespace
 
-        shell = get_ipython()
-    except ImportError:  # pragma: no cover
-        shell = None
-    if shell is None:
-        import __main__
-
-        return vars(__main__)
-    return shell.user_ns
+    return _namespace()
 
 
 def _assigns(source: str, name: str) -> bool:

@@ -15,13 +15,17 @@ __all__ = ["MIME", "evaluate", "emit", "cell_source"]
 MIME = "application/vnd.kit.capture+json"
 
 
-def _namespace():
+def current_shell():
+    """The running IPython shell, or ``None`` outside IPython (plain Python, or IPython not installed)."""
     try:
         from IPython import get_ipython
-
-        shell = get_ipython()
     except ImportError:  # pragma: no cover
-        shell = None
+        return None
+    return get_ipython()
+
+
+def _namespace():
+    shell = current_shell()
     if shell is None:
         import __main__
 

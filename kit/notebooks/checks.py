@@ -138,12 +138,9 @@ def follow_runs(shell=None) -> bool:
     from kit.notebooks.explain import install
 
     if shell is None:
-        try:
-            from IPython import get_ipython
+        from kit.notebooks.capture import current_shell
 
-            shell = get_ipython()
-        except ImportError:  # pragma: no cover
-            return False
+        shell = current_shell()
     if shell is None:
         return False
     if not getattr(shell, "_kit_follows_runs", False):

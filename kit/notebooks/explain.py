@@ -158,12 +158,9 @@ def _handler(shell, etype, value, tb, tb_offset=None):
 def install(shell=None) -> bool:
     """Show plain explanations above errors in this IPython kernel; ``False`` outside IPython."""
     if shell is None:
-        try:
-            from IPython import get_ipython
+        from kit.notebooks.capture import current_shell
 
-            shell = get_ipython()
-        except ImportError:  # pragma: no cover
-            return False
+        shell = current_shell()
     if shell is None:
         return False
     if getattr(shell, "_kit_explainer", False):
