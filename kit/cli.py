@@ -20,6 +20,12 @@ AREAS = {
 }
 
 
+def _print_list(header: str, items) -> None:
+    print(header)
+    for item in items:
+        print(f"  {item}")
+
+
 def _cmd_build(args) -> int:
     from kit.notebooks.build import build
 
@@ -28,18 +34,15 @@ def _cmd_build(args) -> int:
     for line in report.warnings:
         print(f"warning: {line}")
     if report.failures:
-        print("These typical wrong answers were not proved (see README, 'Typical wrong answers'):")
-        for line in report.failures:
-            print(f"  {line}")
+        _print_list("These typical wrong answers were not proved (see README, 'Typical wrong answers'):",
+                    report.failures)
     if report.proofs:
         n = sum(len(p.outcomes) for p in report.proofs)
         print(f"{n - sum(len(p.failures) for p in report.proofs)} of {n} wrong answer(s) proved "
               f"in {len(report.proofs)} master(s).")
     if args.check:
         if report.stale:
-            print("exercises/ is out of date. Stale or orphaned files:")
-            for p in report.stale:
-                print(f"  {p}")
+            _print_list("exercises/ is out of date. Stale or orphaned files:", report.stale)
             print("Run `kit build` (or `make build`) and commit the result.")
             return 1
         if report.failures:
@@ -49,9 +52,7 @@ def _cmd_build(args) -> int:
     for p in report.written:
         print(f"wrote {p}")
     if report.stale:
-        print("These exercises have no master in solutions/ (delete them if they are old):")
-        for p in report.stale:
-            print(f"  {p}")
+        _print_list("These exercises have no master in solutions/ (delete them if they are old):", report.stale)
     print(f"{len(report.written)} file(s) written, {len(report.unchanged)} notebook(s) already up to date.")
     return 1 if report.failures else 0
 

@@ -9,13 +9,34 @@ import pytest
 import kit.data
 from kit.errors import InputError, UnknownNameError
 
-# SHA-256 of the CSV text of the default schools panel (20,000 schools x 2005-2014, seed 2024).
-# If this changes, every notebook's numbers change: do it on purpose, and rebuild the exercises.
-SCHOOLS_PANEL_SHA256 = "b6b6051a1d14f553904153487b8697a7d131fbb5217ac39f41071195b021b80d"
+# SHA-256 of the CSV text of every dataset as `kit.data.load(name)` builds it (default seed and options).
+# If one changes, every notebook's numbers that use it change: do it on purpose, say why in the commit,
+# and rebuild the exercises. A new dataset must be added here (the test below refuses one without a pin).
+CHECKSUMS = {
+    "nlc_programmes": "e64149fbf71c0f8e68ecddc323ab0b8a2f1e9f3fcb312d69203099d69d897d2e",
+    "nlc_schools": "fdb9d5c9acad6abd4201915e83816b332642a4fe14a609fbb98019058ea4e324",
+    "nlc_ties": "cdaa564bedc348ec1cba7d9df3a37f6afaf67a424fe6163f2200295163919f0e",
+    "partnership_attainment": "b274b68f48aacc12a5a8f29aaa337aa92eaefa3e3dab4177685b182f3f685d88",
+    "partnership_survey": "bb49bfcbff64abf299d03a5b3d5dc9aa63537a8217c5436bd090a8b4a0df3805",
+    "programme_network": "ec474c5d72317dac229f2a51352ec3fcb7e8644c7c57e880fd350b111b28a43c",
+    "programme_schools": "c9964021f0c51761d4b55704dd3ee8978703a772a4430e494c5bfbe99e6b63f9",
+    "pupils": "78cf387ed282706f678a0c4974bc64afd3d5a180bc7eda5e044dadcf47680202",
+    "review_seed_export": "7541938f8ac67d90f0cbca33f31e57e1e7f7d4a350dd748d66b48219fb2aa890",
+    "review_synthetic_export": "f32c9336fd84f1406defab33863391a82c4027d98a8147b455c9931e33c391e6",
+    "schools_panel": "b6b6051a1d14f553904153487b8697a7d131fbb5217ac39f41071195b021b80d",
+    "student_survey": "d1681c453e71a9df282670bf4c19e54d0fc7b977bbdd36c643fde91a3f7ad667",
+    "student_voice_excerpts": "12a375179fd2e36b16bf2c79406ba4abd1eb2dd357362e9c22650960f83213f1",
+    "universities_985": "ec9d21297481a52f75fa05d5a6a31533d6a1635a636bc9bf649d9f6bc2b62a13",
+    "universities_staggered": "e370a56ca1aabc48f50d839c95409f48b7b3140a83900c76db33a020c6f0ad4a",
+}
 
 
-def test_schools_panel_is_identical_on_every_run_and_machine():
-    assert kit.data.checksum(kit.data.load("schools_panel")) == SCHOOLS_PANEL_SHA256
+@pytest.mark.parametrize("name", sorted(set(kit.data.list_datasets()["name"]) | set(CHECKSUMS)))
+def test_every_dataset_is_identical_on_every_run_and_its_codebook_covers_its_columns(name):
+    assert name in CHECKSUMS, f"dataset {name!r} has no pinned checksum in tests/test_data_core.py"
+    frame = kit.data.load(name)
+    assert kit.data.checksum(frame) == CHECKSUMS[name]
+    assert kit.data.codebook(name)["column"].tolist() == frame.columns.tolist()
 
 
 def test_schools_panel_shape_and_plausible_values():
@@ -43,7 +64,7 @@ def test_every_dataset_has_a_codebook_covering_its_columns():
         assert book["meaning"].str.len().gt(0).all(), name
 
 
-def test_schools_codebook_matches_columns():
+def test_schools_codebook_matches_the_columns_of_a_smaller_panel():
     assert kit.data.codebook("schools_panel")["column"].tolist() == kit.data.load("schools_panel", n_schools=20, years=(2010,)).columns.tolist()
 
 

@@ -6,23 +6,16 @@ import kit.data
 from kit import policy
 from kit.errors import InputError
 
-CHECKSUM = "ec9d21297481a52f75fa05d5a6a31533d6a1635a636bc9bf649d9f6bc2b62a13"
-
 
 @pytest.fixture(scope="module")
 def unis():
     return kit.data.load("universities_985")
 
 
-def test_checksum_is_pinned(unis):
-    assert kit.data.checksum(unis) == CHECKSUM
-
-
 def test_shape_codebook_and_design(unis):
     assert unis.shape == (167 * 16, 11)
     assert unis.groupby("institution_id")["treated"].first().sum() == 67
     assert (unis["year"].min(), unis["year"].max()) == (1998, 2013)
-    assert kit.data.codebook("universities_985")["column"].tolist() == unis.columns.tolist()
     assert (unis["treated_post"] == (unis["treated"] & (unis["year"] >= 1999))).all()
     assert unis.attrs["true_effect"] == 0.2
 
