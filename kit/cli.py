@@ -105,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         try:
             mod = importlib.import_module(module)
-        except ImportError:
+        except ModuleNotFoundError as error:
+            if error.name != module:  # the area exists but something it needs is missing: say so, don't hide it
+                raise
             p.set_defaults(func=lambda args, n=name: _not_ready(n))
             continue
         mod.configure(p)

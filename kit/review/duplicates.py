@@ -9,7 +9,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from kit.errors import InputError, require_columns
-from kit.review.formats import _clean_doi
+from kit.review.formats import clean_doi as _clean_doi
 from kit.review.text import match_key, normalise_text
 
 __all__ = ["find_duplicates", "deduplicate", "THRESHOLD", "ABSTRACT_FLOOR", "WINDOW"]

@@ -231,6 +231,6 @@ def _read_text(text: str, problems: list) -> list[dict]:
     return [_record(number, abstract=line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 
-# Public names (the underscore names are what kit.review.readers imports).
+# Public names (kit.review.readers and kit.review.duplicates import these).
 read_ris, read_bibtex, read_csv, read_text = _read_ris, _read_bibtex, _read_csv, _read_text
 sniff, clean_doi = _sniff, _clean_doi

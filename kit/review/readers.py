@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from kit.errors import EmptyDataError, InputError
-from kit.review.formats import _clean_doi, _read_bibtex, _read_csv, _read_ris, _read_text, _sniff
+from kit.review.formats import clean_doi as _clean_doi
+from kit.review.formats import read_bibtex as _read_bibtex
+from kit.review.formats import read_csv as _read_csv
+from kit.review.formats import read_ris as _read_ris
+from kit.review.formats import read_text as _read_text
+from kit.review.formats import sniff as _sniff
 
 __all__ = ["read_export", "import_problems", "import_report", "STANDARD_COLUMNS", "FORMATS", "ExportProblemError"]
 
