@@ -5,7 +5,7 @@ memory per participant, a room joining at once, memory after many visits with cu
 
 Voila is started exactly as ``kit workshop`` starts it (kit.workshop.server), Debian's chromium is
 driven headless by Playwright, every non-local request is blocked. The browser runs on the same
-2 cores as the server, so the room figures are pessimistic. Anchors (VOILA-NOTES.md, issue 8):
+2 cores as the server, so the room figures are pessimistic. Anchors (issue 8; figures in benchmarks/README.md):
 empty notebook 1.56 s; goal ratio <= 1.3; round trip goal < 100 ms (measured 14-30 ms for a
 slider); one kernel 104-137 MiB; 10 simultaneous visitors saw a simple app after ~12.6 s (goal:
 30 within 10 s); memory should return to baseline once visitors leave.

@@ -46,9 +46,9 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 TEST_KEY = "TEST-KEY-1234-ROOM"  # long enough for kit workshop (12+ letters and digits)
 
-# Console warnings every Voila 0.5.13 page logs and that are not ours to fix (VOILA-NOTES.md:
-# Voila bundles JupyterLab 4.2.5 core while the widgets extension asks for ^4.6, so the module
-# federation prints version-mismatch warnings). Anything else at level "warning" fails the test.
+# Console warnings every Voila 0.5.13 page logs and that are not ours to fix: Voila bundles
+# JupyterLab 4.2.5 core while the widgets extension asks for ^4.6, so the module federation prints
+# version-mismatch warnings. Anything else at level "warning" fails the test.
 ALLOWED_WARNINGS = [
     re.compile(r"^No satisfying version \(\^[\d.]+\) of shared module @jupyterlab/[\w-]+ found in shared scope default"),
     re.compile(r"^Unsatisfied version [\d.]+ from \S+ of shared singleton module @jupyterlab/[\w-]+"),

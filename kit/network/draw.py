@@ -77,10 +77,10 @@ def layout(G: nx.Graph, method: str = "auto", seed: int = 1) -> dict:
 def _activate_backend() -> None:
     """Load matplotlib's chosen backend outside any ``rc_context``.
 
-    If the first figure of a Jupyter session is made inside ``plt.rc_context`` (as
-    ``kit.plotting.figure`` does), leaving the context resets interactive mode and later figures
-    are no longer shown inline. Loading the already-chosen backend first avoids that; it changes
-    nothing else.
+    If the first figure of a Jupyter session is made inside ``plt.rc_context`` (the drawing code
+    of other libraries may use one; ``kit.plotting.figure`` never does), leaving the context resets
+    interactive mode and later figures are no longer shown inline. Loading the already-chosen
+    backend first avoids that; it changes nothing else.
     """
     import matplotlib
     import matplotlib.pyplot as plt
