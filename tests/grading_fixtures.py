@@ -100,8 +100,9 @@ def hostile(outside: Path) -> list[tuple[str, bytes, dict]]:
     exits = answered()
     insert_after(exits, "q1", "import sys\nsys.exit()")  # IPython catches SystemExit: harmless
     insert_after(exits, "q3", "import os\nos._exit(1)")  # kills the kernel after q1 and q2 were captured
-    # q2's hidden test runs only after every student cell (so no student code can watch it): the crash loses it
-    out.append(("exits.ipynb", dump(exits), {"status": "crashed", "q1": 1, "q2": 1, "total": 2}))
+    # hidden tests run only after every student cell (so no student code can watch them): the crash loses
+    # q1's and q2's hidden halves, and keeps the visible ones captured before it
+    out.append(("exits.ipynb", dump(exits), {"status": "crashed", "q1": 0.5, "q2": 1, "total": 1.5}))
     memory = answered()
     insert_after(memory, "q2", "hog = 'x' * (8 * 1024 ** 3)  # 8 GB: far over the kernel's memory limit", where=2)
     out.append(("memory.ipynb", dump(memory), {"status": "graded", "q1": 1, "q2": 2, "total": 3, "reason": "memory"}))

@@ -13,13 +13,16 @@ from tests import grading_fixtures as F
 
 def test_a_name_error_inside_a_function_is_an_error_not_unanswered():
     """On 6ec511b `return hihg` inside band() read "not answered (the answer is still ...)"."""
-    test = {"expression": "band(95)", "points": 1.0, "hidden": True, "hint": "", "condition": None,
+    test = {"expression": "band(95)", "points": 1.0, "hidden": False, "hint": "", "condition": None,
             "tolerance": None, "expected": "high"}
     out = judge_test(test, {"status": "unanswered", "detail": "name 'hihg' is not defined"})
     assert out["status"] == "error" and "NameError: name 'hihg' is not defined" in out["message"]
     assert "not answered" not in out["message"]
     missing = judge_test(test, {"status": "unanswered", "detail": "name 'band' is not defined"})
     assert "not answered" in missing["message"]
+    # a hidden test says it is an error, but never the error's text (it could name the hidden inputs)
+    hidden = judge_test({**test, "hidden": True}, {"status": "unanswered", "detail": "name 'hihg' is not defined"})
+    assert hidden["status"] == "error" and "hihg" not in hidden["message"] and "not answered" not in hidden["message"]
 
 
 def _nb():

@@ -40,8 +40,10 @@ def _draft() -> str:
 
 def _submission(exercise, code: str, written: str, student_id: str | None = None) -> bytes:
     nb = nbformat.from_dict(nbformat.reads(nbformat.writes(exercise), as_version=4))
-    code_cell = next(c for c in nb.cells if c.source == "...\ngap = ...\ngap")
-    code_cell.source = code
+    code_cell = next(c for c in nb.cells if c.source.endswith("\n...\ngap = ...\ngap"))
+    marker = code_cell.source.splitlines()[0]  # "# Your answer to q1": a student keeps it, as the cell shows it
+    assert marker == "# Your answer to q1", marker
+    code_cell.source = marker + "\n" + code
     prompt = next(c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("_Type your answer"))
     prompt.source = written
     if student_id:
