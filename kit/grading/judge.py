@@ -16,34 +16,13 @@ True
 
 from __future__ import annotations
 
-import re
-
+from kit.notebooks.capture import raised_inside
 from kit.notebooks.checks import _judge as _judge_condition
 from kit.notebooks.values import describe_difference
 
 __all__ = ["judge_test", "judge_question", "HIDDEN_FAILED"]
 
 HIDDEN_FAILED = "one of your tutor's further checks did not pass (details are not shown); read the question again."
-
-
-def _raised_inside(expression: str, result: dict) -> bool:
-    """True when a NameError names something the test itself does not use: a typo inside the student's function.
-
-    >>> _raised_inside("band(95)", {"detail": "name 'hihg' is not defined"})
-    True
-    >>> _raised_inside("band(95)", {"detail": "name 'band' is not defined"})
-    False
-    """
-    import ast
-
-    match = re.search(r"name '([^']+)' is not defined", str(result.get("detail", "")))
-    if not match:
-        return False
-    try:
-        used = {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
-    except SyntaxError:
-        return False
-    return match.group(1) not in used
 
 
 def judge_test(test: dict, result: dict | None) -> dict:
@@ -62,7 +41,7 @@ def judge_test(test: dict, result: dict | None) -> dict:
         if not passed:
             out["status"] = "wrong"
             out["message"] = f"{difference}. Hint: {test['hint']}"
-    elif status == "unanswered" and _raised_inside(test["expression"], result):
+    elif status == "unanswered" and raised_inside(test["expression"], result):
         out["status"] = "error"
         out["message"] = f"your code raised an error: NameError: {str(result.get('detail', ''))[:300]}."
     elif status == "unanswered":

@@ -7,10 +7,11 @@ question; its output (mimetype :data:`MIME`) carries plain data only, judged out
 from __future__ import annotations
 
 import builtins
+import re
 
 from kit.notebooks.values import NotPlainError, to_plain
 
-__all__ = ["MIME", "evaluate", "emit", "cell_source"]
+__all__ = ["MIME", "evaluate", "emit", "cell_source", "missing_name", "raised_inside"]
 
 MIME = "application/vnd.kit.capture+json"
 
@@ -31,6 +32,38 @@ def _namespace():
 
         return vars(__main__)
     return shell.user_ns
+
+
+def missing_name(result: dict) -> str | None:
+    """The name an ``unanswered`` result says is not defined (``None`` for ``...`` or another status).
+
+    >>> missing_name({"status": "unanswered", "detail": "name 'gap' is not defined"})
+    'gap'
+    >>> missing_name({"status": "unanswered", "detail": "still ..."}) is None
+    True
+    """
+    match = re.search(r"name '([^']+)' is not defined", str(result.get("detail", "")))
+    return match.group(1) if match and result.get("status") == "unanswered" else None
+
+
+def raised_inside(expression: str, result: dict) -> bool:
+    """True when a NameError names something the test itself does not use: a typo inside the student's function.
+
+    >>> raised_inside("band(95)", {"status": "unanswered", "detail": "name 'hihg' is not defined"})
+    True
+    >>> raised_inside("band(95)", {"status": "unanswered", "detail": "name 'band' is not defined"})
+    False
+    """
+    import ast
+
+    name = missing_name(result)
+    if name is None:
+        return False
+    try:
+        used = {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
+    except SyntaxError:
+        return False
+    return name not in used
 
 
 def evaluate(expression: str, namespace: dict | None = None) -> dict:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kit.notebooks.capture import evaluate
+from kit.notebooks.capture import evaluate, missing_name, raised_inside
 from kit.errors import KitError, unknown_name
 from kit.notebooks.values import fingerprint, fingerprint_matches, judge_condition
 
@@ -209,6 +209,18 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
                "answer now).")
         return CheckResult(question, [False] * len(q["tests"]), msg, answered=False)
     results = [evaluate(t["expression"], namespace) for t in q["tests"]]
+    for i, (t, r) in enumerate(zip(q["tests"], results)):
+        if raised_inside(t["expression"], r):  # a typo inside the student's own function, not a missing answer
+            results[i] = {"status": "error", "detail": f"NameError: {r['detail']}"}
+    missing = [missing_name(r) for r in results if missing_name(r)]
+    if missing and run is not None:  # the cell ran without an error, yet a name the checks need is not there
+        name = missing[0]
+        called = any(_calls(t["expression"], name) for t in q["tests"])
+        how = f"def {name}(...):" if called else f"{name} = ..."
+        msg = (f"Question {question}: your answer cell ran, but {name} is not defined, and the checks need it. "
+               f"Make what the question asks for under exactly that name ({how}), or, if an earlier "
+               f"question makes {name}, run that question's answer cell first; then run this check again.")
+        return CheckResult(question, [False] * len(results), msg, answered=False)
     if any(r["status"] == "unanswered" for r in results):
         msg = (f"Question {question} is not answered yet, or its answer cell has not run since the notebook started. "
                "Replace the ... in the answer cell with your code and run that cell (Shift+Enter); then run this "
@@ -251,13 +263,28 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
     return CheckResult(question, passed, "\n".join(lines))
 
 
+def _calls(expression: str, name: str) -> bool:
+    """True when ``expression`` calls ``name`` as a function (``r_of(table)``).
+
+    >>> _calls("r_of(schools)", "r_of"), _calls("len(gap)", "gap")
+    (True, False)
+    """
+    import ast
+
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return False
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name for n in ast.walk(tree))
+
+
 def _could_not_read(detail: str, namespace, ran: bool) -> str:
     """The words for a check whose own expression failed on the student's value (their cell did not)."""
     from kit.notebooks.explain import explain
 
     name, _, text = detail.partition(": ")
     error_type = {"AttributeError": AttributeError, "KeyError": KeyError, "TypeError": TypeError,
-                  "ValueError": ValueError, "IndexError": IndexError}.get(name)
+                  "ValueError": ValueError, "IndexError": IndexError, "NameError": NameError}.get(name)
     why = None
     if error_type is not None:
         try:

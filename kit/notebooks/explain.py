@@ -66,7 +66,17 @@ def explain(error: BaseException, namespace: dict | None = None) -> str | None:
     True
     >>> explain(ZeroDivisionError("division by zero")) is None
     True
+
+    The kit's own errors already say what to fix, so they get no second explanation:
+
+    >>> from kit.errors import MissingColumnError
+    >>> explain(MissingColumnError("Column 'title' was not found.", column="title")) is None
+    True
     """
+    from kit.errors import KitError
+
+    if isinstance(error, KitError):
+        return None
     name = type(error).__name__
     text = str(error)
     if isinstance(error, KeyError):

@@ -6,17 +6,21 @@ A master carries, after a question's solution cell, raw cells such as::
     # hint: mean
     mean_2014 = round(schools_2014["attainment"].median(), 1)
 
-:func:`prove` runs the master once, in one kernel. After each question it snapshots the
-namespace, and for each wrong answer runs the wrong code in place of the solution cell (then
-the rest of the question's cells), captures every test's value, asks ``check()`` for its
-message, and puts the snapshot back. In the build's own process it then requires, for each
-wrong answer:
+:func:`prove` runs the master once, in one kernel. It snapshots the namespace just before
+each solution cell that a wrong answer replaces, and again after the question. For each wrong
+answer it goes back to the first snapshot (as a student who never ran the model answer: a wrong
+answer that stops with an error leaves nothing behind), runs the wrong code in place of the
+solution cell (then the rest of the question's cells), captures every test's value, asks
+``check()`` for its message, and puts the second snapshot back for the rest of the master.
+In the build's own process it then requires, for each wrong answer:
 
 * the question scores less than full marks, judged exactly as the grader judges
   (:func:`kit.notebooks.values.passes`);
 * ``check()`` shows a hint (not "all checks pass", not "not answered yet"), containing the
   ``# hint:`` words if any were given;
-* the message never shows the master's value or a line of its solution.
+* the message never shows the master's value (unless the exercise itself shows it, as a question
+  that asks for "the rows of 2014" does, or the wrong answer's own value holds it, as the column
+  names of a kit table) or a line of its solution.
 
 Questions with fewer than :data:`MIN_WRONG` wrong answers are listed in the report.
 The kernel-side helpers (:func:`begin`, :func:`finish`) are called by cells the proof adds.
@@ -32,7 +36,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["prove", "ProofReport", "Outcome", "MIN_WRONG", "begin", "finish"]
+__all__ = ["prove", "ProofReport", "Outcome", "MIN_WRONG", "mark", "rewind", "begin", "finish"]
 
 MIN_WRONG = 3
 MIME = "application/vnd.kit.proof+json"
@@ -99,6 +103,16 @@ def _restore(ns: dict, state: dict) -> None:
         random.setstate(state["random"])
     if "numpy" in state and "numpy" in sys.modules:
         sys.modules["numpy"].random.set_state(state["numpy"])
+
+
+def mark(question: str, cell: int) -> None:
+    """Kernel side, before a solution cell that wrong answers replace: remember the namespace."""
+    _STATE.setdefault("before", {})[(question, cell)] = _snapshot(_namespace())
+
+
+def rewind(question: str, cell: int) -> None:
+    """Kernel side, before a wrong answer: the namespace as it was before the solution cell ran."""
+    _restore(_namespace(), _STATE["before"][(question, cell)])
 
 
 def begin(question: str, meta: dict) -> None:
@@ -201,8 +215,15 @@ def proof_notebook(master):
         cell.metadata.update(flags)
         return cell
 
+    replaced: dict[int, list[str]] = {}
+    for name, q in master.questions.items():
+        if q.tests:
+            for r in sorted({w.replaces for w in q.wrong}):
+                replaced.setdefault(r, []).append(name)
     cells = []
     for i, cell in enumerate(nb.cells):
+        for name in replaced.get(i, []):
+            cells.append(code(_call("mark", name, i), kit_proof=True))
         cells.append(cell)
         for name in ends.get(i, []):
             q = master.questions[name]
@@ -213,6 +234,7 @@ def proof_notebook(master):
                 continue
             cells.append(code(_call("begin", name, meta_plain), kit_proof=True))
             for k, wrong in enumerate(q.wrong):
+                cells.append(code(_call("rewind", name, wrong.replaces), kit_proof=True))
                 answer = ANSWER_LINE.format(name=name) + "\n" + wrong.code
                 cells.append(code(answer, kit_proof=True, kit_wrong=[name, k]))
                 for later in nb.cells[wrong.replaces + 1: i + 1]:
@@ -245,11 +267,21 @@ def _forms(value) -> set[str]:
     return out
 
 
-def _reveals(message: str, value) -> str | None:
+def _found(form: str, text: str) -> bool:
+    return re.search(r"(?<![\w.])" + re.escape(form) + r"(?![\d])", text) is not None
+
+
+def _reveals(message: str, value, visible: str = "") -> str | None:
+    """A form of ``value`` that ``message`` shows and the exercise's own text (``visible``) does not."""
     for form in sorted(_forms(value), key=len, reverse=True):
-        if re.search(r"(?<![\w.])" + re.escape(form) + r"(?![\d])", message):
+        if _found(form, message) and not _found(form, visible):
             return form
     return None
+
+
+def _visible_text(master) -> str:
+    """Everything the student's exercise shows: every cell's source, as the build writes it."""
+    return "\n".join(cell.source for cell in master.notebook.cells)
 
 
 def _normal(text: str) -> str:
@@ -277,14 +309,19 @@ def judge_outcome(master, wrong, results: list[dict], message: str, values: list
         outcome.problems.append("check() says every check passes: add a visible test that this mistake fails")
     elif "not answered yet" in said:
         outcome.problems.append("check() says 'not answered yet': the hint does not address the mistake")
-    elif "hint:" not in said and "stopped with an error" not in said and "could not read" not in said:
+    elif not any(words in said for words in ("hint:", "stopped with an error", "could not read",
+                                             "is not defined, and the checks need it")):
         outcome.problems.append(f"check() shows no hint ({message[:120]!r})")
     for words in wrong.hints:
         if _normal(words) not in said:
             outcome.problems.append(f"check()'s message does not contain the hint words {words!r} "
                                     f"(it says: {message.strip()[:300]!r})")
+    visible = _visible_text(master)
+    for result in results:  # what the student's own answer holds (column names of a kit table) is no secret
+        if result.get("status") == "ok":
+            visible += "\n" + "\n".join(_forms(result.get("value")))
     for model in values:
-        form = _reveals(message, model.get("value"))
+        form = _reveals(message, model.get("value"), visible)
         if form:
             outcome.problems.append(f"check()'s message shows the master's value {form!r}")
             break
