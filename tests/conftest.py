@@ -79,6 +79,7 @@ class VoilaServer:
 def voila():
     """Factory: ``voila(target=None, **options)`` -> running :class:`VoilaServer` (cached per target)."""
     from kit.workshop.server import free_port, start, wait_until_up
+    from kit.workshop.store import Store
 
     servers: dict[tuple, VoilaServer] = {}
     tmp = Path(tempfile.mkdtemp(prefix="kit-voila-"))
@@ -96,6 +97,7 @@ def voila():
         env = dict(os.environ, KIT_DATA_DIR=str(data_dir), KIT_FACILITATOR_KEY=TEST_KEY)
         env.pop("KIT_STORE_URL", None)
         options.setdefault("ip", "127.0.0.1")
+        Store(f"sqlite:///{data_dir / 'workshop.sqlite3'}")  # as `kit workshop` does: pages never create it
         proc = start(target, port, env=env, log=log.open("w"), **options)
         try:
             wait_until_up(port, proc, timeout=90)

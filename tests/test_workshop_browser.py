@@ -328,7 +328,7 @@ def test_health_check_two_participants_and_facilitator_profile(voila, new_page):
     assert "عمر" in fac.locator(".kit-who").inner_text()
     wait_text(fac, ".kit-hc-table", "n=2")
     before = fac.locator(".kit-hc-table").inner_text()
-    fac.locator(".kit-hc-wave select").select_option(label="Wave 3 (2006)")
+    fac.locator(".kit-hc-wave select").select_option(label="Wave 3 (June 2008)")
     fac.wait_for_function("(b) => document.querySelector('.kit-hc-table').innerText !== b", arg=before, timeout=20_000)
     fac.wait_for_function("() => { const i = document.querySelector('.kit-hc-picture'); return i && i.naturalWidth > 100; }", timeout=30_000)
 
