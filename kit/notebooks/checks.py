@@ -115,13 +115,13 @@ def _record_run(result) -> None:
     if cell_id:
         _CELLS[cell_id] = question
     error = result.error_before_exec or result.error_in_exec
-    record = {"source": source, "error": None, "explanation": None}
-    if error is not None:
-        from kit.notebooks.explain import explain
+    from kit.notebooks.explain import explain, source_warnings
 
+    record = {"source": source, "error": None, "explanation": None, "warnings": source_warnings(source)}
+    if error is not None:
         record["error"] = f"{type(error).__name__}: {error}".strip()[:300]
         try:
-            record["explanation"] = explain(error, _user_namespace())
+            record["explanation"] = explain(error, _user_namespace(), source=source)
         except Exception:  # pragma: no cover
             record["explanation"] = None
     _RUNS[question] = record
@@ -181,8 +181,26 @@ def _typed_values(source: str, names: list[str]) -> list[str]:
     return found
 
 
-def _plural(n: int, word: str = "check") -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _seen(n: int) -> str:
+    """The visible checks, counted in words: ``the check``, ``both checks``, ``all 3 checks``.
+
+    >>> [_seen(n) for n in (1, 2, 3)]
+    ['the check', 'both checks', 'all 3 checks']
+    """
+    return "the check" if n == 1 else "both checks" if n == 2 else f"all {n} checks"
+
+
+def _tally(k: int, n: int) -> str:
+    """How many checks pass, in plain English.
+
+    >>> [_tally(0, 1), _tally(1, 5), _tally(0, 2), _tally(3, 4)]
+    ['the check does not pass yet', '1 of 5 checks pass', 'neither check passes yet', '3 of 4 checks pass']
+    """
+    if n == 1:
+        return "the check does not pass yet"
+    if n == 2 and k == 0:
+        return "neither check passes yet"
+    return f"{k} of {n} checks pass"
 
 
 def run_check(spec: dict, question: str, namespace: dict | None = None) -> CheckResult:
@@ -206,7 +224,7 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
                f"    {run['error']}\n  {why.strip() or 'Read the last line of the error under the cell.'}\n"
                "  Fix the code and run that cell again (Shift+Enter), then run this check. Until the cell runs "
                "without an error, this check judges nothing (any value left from an earlier run is not your "
-               "answer now).")
+               "answer now).") + _notes(run)
         return CheckResult(question, [False] * len(q["tests"]), msg, answered=False)
     results = [evaluate(t["expression"], namespace) for t in q["tests"]]
     for i, (t, r) in enumerate(zip(q["tests"], results)):
@@ -232,19 +250,20 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
     lines = []
     hidden = q.get("hidden_tests", 0)
     if all(passed) and typed:
-        lines.append(f"Question {question}: the {_plural(n)} you can see pass, but your answer cell types the "
+        verb = "passes" if n == 1 else "pass"
+        lines.append(f"Question {question}: {_seen(n)} you can see {verb}, but your answer cell types the "
                      f"value of {typed[0]} in.\n    Hint: work {typed[0]} out with code from the data instead: your "
                      "tutor's marking runs your code again on other data, where a typed-in value is wrong.")
         return CheckResult(question, [False] * n, "\n".join(lines))
     if all(passed):
         if hidden:
-            seen = "the one check you can see passes" if n == 1 else f"all {n} checks you can see pass"
+            seen = "the one check you can see passes" if n == 1 else f"{_seen(n)} you can see pass"
             lines.append(f"Question {question}: {seen}; your tutor's marking runs more checks, so read the "
                          "question once more.")
         else:
-            lines.append(f"Question {question}: {'the check passes' if n == 1 else f'all {n} checks pass'}. Well done!")
+            lines.append(f"Question {question}: {_seen(n)} {'passes' if n == 1 else 'pass'}. Well done!")
         return CheckResult(question, passed, "\n".join(lines))
-    lines.append(f"Question {question}: {k} of {n} {'check passes' if k == 1 else 'checks pass'}.")
+    lines.append(f"Question {question}: {_tally(k, n)}.")
     first = passed.index(False)
     for i, (ok, test, result) in enumerate(zip(passed, q["tests"], results)):
         if ok:
@@ -260,7 +279,12 @@ def run_check(spec: dict, question: str, namespace: dict | None = None) -> Check
             lines.append(f"  · check {i + 1} does not pass yet (fix the one above first)")
     if typed:
         lines.append(f"  (Your answer cell also types the value of {typed[0]} in: work it out with code instead.)")
-    return CheckResult(question, passed, "\n".join(lines))
+    return CheckResult(question, passed, "\n".join(lines) + _notes(run))
+
+
+def _notes(run: dict | None) -> str:
+    """Slips seen in the answer cell's code (``==`` that stores nothing, two ``=``), one line each."""
+    return "".join(f"\n  Note: {w}" for w in (run or {}).get("warnings", []))
 
 
 def _calls(expression: str, name: str) -> bool:
@@ -297,6 +321,31 @@ def _could_not_read(detail: str, namespace, ran: bool) -> str:
     return f"{said} ({detail})." + (f" {why}" if why else "")
 
 
+def student_display() -> None:
+    """Show values as a student expects: ``49.5`` (not ``np.float64(49.5)``) and text in full (not cut to ``...``).
+
+    ``checker()`` calls it, so every exercise has it from its set-up cell; a notebook may still set
+    its own ``display.max_colwidth`` afterwards.
+
+    >>> student_display(); import numpy as np, pandas as pd
+    >>> repr(np.float64(49.5)), pd.get_option("display.max_colwidth") is None
+    ('49.5', True)
+    >>> np.set_printoptions(legacy=False); pd.reset_option("display.max_colwidth")  # back to the defaults
+    """
+    try:
+        import numpy as np
+
+        np.set_printoptions(legacy="1.25")
+    except (ImportError, TypeError, ValueError):  # pragma: no cover - numpy < 2 prints plainly already
+        pass
+    try:
+        import pandas as pd
+
+        pd.set_option("display.max_colwidth", None)
+    except ImportError:  # pragma: no cover
+        pass
+
+
 def checker(assignment: str):
     """Return the ``check(question)`` function for the notebook ``assignment`` (its file stem)."""
     path = _checks_file(assignment)
@@ -305,6 +354,7 @@ def checker(assignment: str):
     spec = json.loads(path.read_text(encoding="utf-8")) if path else None
     if os.environ.get("KIT_GRADING") != "1":  # the grader judges captured values, never check()
         follow_runs()
+        student_display()
 
     def check(question: str) -> None:
         """Check your answer to ``question`` (e.g. ``check("q1")``) and print what to do next."""

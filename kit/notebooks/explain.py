@@ -17,7 +17,7 @@ import difflib
 import html
 import re
 
-__all__ = ["explain", "install"]
+__all__ = ["explain", "install", "source_warnings"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -55,10 +55,47 @@ def _key_error(key, namespace) -> str:
     return f"{text} Names must match exactly, capitals included; table.columns lists a table's column names."
 
 
-def explain(error: BaseException, namespace: dict | None = None) -> str | None:
+def source_warnings(source: str) -> list[str]:
+    """Slips in a cell that raise no error but do something else: ``==`` that stores nothing, two ``=``.
+
+    >>> source_warnings('plan.ethics == "consent"')
+    ['Line 1 compares with == but stores nothing: to store a value, use one = (plan.ethics = ...).']
+    >>> source_warnings('same = t["a"] = t["b"]')[0][:80]
+    'Line 1 has two = signs, so it also stores into t["a"] and changes your data. To '
+    >>> source_warnings("gap = 3 - 2")
+    []
+    """
+    import ast
+
+    try:
+        tree = ast.parse(source or "")
+    except SyntaxError:
+        return []
+    out = []
+    last = tree.body[-1] if tree.body else None
+    for node in tree.body:
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Compare) and len(node.value.ops) == 1
+                and isinstance(node.value.ops[0], ast.Eq) and isinstance(node.value.left, (ast.Attribute, ast.Subscript))
+                or node is not last and isinstance(node, ast.Expr) and isinstance(node.value, ast.Compare)
+                and len(node.value.ops) == 1 and isinstance(node.value.ops[0], ast.Eq)
+                and isinstance(node.value.left, ast.Name)):
+            target = ast.get_source_segment(source, node.value.left) or ast.unparse(node.value.left)
+            out.append(f"Line {node.lineno} compares with == but stores nothing: to store a value, use one = "
+                       f"({target} = ...).")
+        elif isinstance(node, ast.Assign) and len(node.targets) > 1:
+            inner = [t for t in node.targets[1:] if isinstance(t, ast.Subscript)]
+            if inner:
+                out.append(f"Line {node.lineno} has two = signs, so it also stores into {ast.get_source_segment(source, inner[0]) or ast.unparse(inner[0])} and "
+                           "changes your data. To compare, write ==; to get the data back, run the cells above "
+                           "again (or Kernel → Restart Kernel and Run All Cells).")
+    return out
+
+
+def explain(error: BaseException, namespace: dict | None = None, source: str | None = None) -> str | None:
     """One or two plain sentences about ``error``, or ``None`` when Python's message is enough.
 
-    ``namespace`` (the notebook's variables) lets a missing column be matched to a near one.
+    ``namespace`` (the notebook's variables) lets a missing column be matched to a near one;
+    ``source`` (the cell's code) lets a setting written with ``==`` be told apart from a missing name.
 
     >>> explain(ValueError("The truth value of a Series is ambiguous. Use a.empty, a.bool(), a.item(), a.any() or a.all()."))[:60]
     'Python cannot say whether a whole column is True or False. T'
@@ -85,6 +122,9 @@ def explain(error: BaseException, namespace: dict | None = None) -> str | None:
     if isinstance(error, NameError):
         m = re.search(r"name '([^']+)' is not defined", text)
         missing = m.group(1) if m else "this"
+        if source and re.search(r"(?<![\w.])" + re.escape(missing) + r"\s*==", source):
+            return (f"You wrote {missing}==, which compares. To give a setting inside brackets, use one =, "
+                    f"e.g. {missing}=0.2.")
         if missing in ("check", "checker", "kit", "pd", "np", "plt"):
             return (f"Python does not know {missing!r} yet: run the set-up cell near the top of the notebook first "
                     "(or Kernel → Restart Kernel and Run All Cells).")
@@ -106,7 +146,8 @@ def explain(error: BaseException, namespace: dict | None = None) -> str | None:
     if isinstance(error, ValueError) and "could not convert string to float" in text:
         return ("A piece of text cannot be turned into a number here. Check that you chose a column of numbers, "
                 "not of names or codes.")
-    if isinstance(error, TypeError) and re.search(r"'(method|builtin_function_or_method|function)'", text):
+    if isinstance(error, TypeError) and (re.search(r"'(method|builtin_function_or_method|function)'", text)
+                                         or "doesn't define __round__" in text):
         return ("A method was used without its round brackets, so Python has the method itself, not its result: "
                 "write .mean() rather than .mean.")
     if isinstance(error, TypeError) and "unhashable type" in text:
@@ -119,6 +160,9 @@ def explain(error: BaseException, namespace: dict | None = None) -> str | None:
                                                     r"could not be broadcast|[Ll]ength mismatch", text):
         return ("The two sides have different numbers of rows or items. Make new columns from the same table, and "
                 "check that both parts were filtered in the same way.")
+    if isinstance(error, ValueError) and "weights and list don't have the same length" in text:
+        return ("The groups for clustered standard errors must be the column itself, with one value per row of "
+                "the data, e.g. cov_kwds={\"groups\": pupils[\"school_id\"]}, not the column's name in quotation marks.")
     if isinstance(error, AttributeError):
         m = re.match(r"'(\w+)' object has no attribute '(\w+)'", text)
         if m and m.group(1) == "Series" and m.group(2) == "columns":
@@ -143,7 +187,8 @@ def _html(sentences: str, traceback_text: str) -> str:
 
 def _handler(shell, etype, value, tb, tb_offset=None):
     try:
-        sentences = explain(value, shell.user_ns)
+        cells = shell.user_ns.get("In") or [""]
+        sentences = explain(value, shell.user_ns, source=cells[-1] if cells else None)
     except Exception:  # the explainer must never hide an error
         sentences = None
     if sentences is None:
