@@ -42,3 +42,13 @@ def test_lock_file_pins_every_dependency():
             if line and not line.startswith("#")}
     missing = {n for n in _pyproject() if n not in lock}
     assert not missing, f"requirements.lock does not pin {sorted(missing)}: regenerate it (see README)"
+
+
+def test_the_readme_guides_carry_no_dated_measurements():
+    """Dated figures live in benchmarks/README.md (machines and days differ); the user guides point there."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    dated = re.findall(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* 20\d\d\b", text)
+    assert not dated, f"move these measurements to benchmarks/README.md: {dated}"
+    bench = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    for script in sorted(p.name for p in (ROOT / "benchmarks").glob("*.py")):
+        assert f"`{script}`" in bench, f"benchmarks/README.md does not say what {script} measures"
