@@ -95,9 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     dsub.add_parser("list", help="one line per dataset")
     desc = dsub.add_parser("describe", help="a dataset's codebook")
     desc.add_argument("name")
-    exp = dsub.add_parser("export", help="write a dataset to a CSV file")
+    exp = dsub.add_parser("export", help="write a dataset to a file: .csv, .xlsx, .json, .parquet, .sav (SPSS, JASP) or .dta (Stata)")
     exp.add_argument("name")
-    exp.add_argument("--out", required=True, help="file to write, e.g. schools.csv")
+    exp.add_argument("--out", required=True, help="file to write, e.g. pupils.csv or pupils.sav (labels from the codebook)")
     exp.add_argument("--seed", type=int, default=None)
     d.set_defaults(func=_cmd_data)
 

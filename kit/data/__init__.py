@@ -55,16 +55,18 @@ def describe(name: str) -> str:
 
 
 def export(name: str, out: str | Path, seed: int | None = None, **options) -> Path:
-    """Write the dataset to ``out`` (.csv, or .parquet if pyarrow is installed) and return the path."""
-    out = Path(out)
-    frame = load(name, seed=seed, **options)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".csv":
-        frame.to_csv(out, index=False)
-    elif out.suffix.lower() in {".xlsx", ".parquet", ".json"}:
-        getattr(frame, {".xlsx": "to_excel", ".parquet": "to_parquet", ".json": "to_json"}[out.suffix.lower()])(out)
-    else:
-        from kit.errors import InputError
+    """Write the dataset to ``out`` and return the path; the ending chooses the format.
 
-        raise InputError(f"Cannot write {out.name!r}: use a file name ending in .csv (or .json).")
-    return out
+    ``.csv``, ``.xlsx``, ``.json``, ``.parquet``, and ``.sav`` (SPSS, JASP, jamovi) or ``.dta``
+    (Stata) with the codebook's meanings as variable labels (:mod:`kit.data.formats`).
+
+    >>> import tempfile, pathlib
+    >>> export("nlc_schools", pathlib.Path(tempfile.mkdtemp()) / "nlc.dta").suffix
+    '.dta'
+    """
+    from kit.data.formats import write_table
+
+    frame = load(name, seed=seed, **options)
+    book = get(name).codebook()
+    labels = {row.column: f"{row.meaning} [{row.unit}]" if row.unit else row.meaning for row in book.itertuples()}
+    return write_table(frame, out, labels)
