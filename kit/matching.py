@@ -138,11 +138,11 @@ def match(
     Examples
     --------
     >>> import pandas as pd
-    >>> units = pd.DataFrame({"member": [1, 0, 0, 1], "fsm": [0.3, 0.31, 0.9, 0.32]})
-    >>> match(units, "member", "fsm")  # school 3 takes school 1 first: the closest pair is made first
+    >>> units = pd.DataFrame({"member": [1, 0, 0, 1], "fsm": [0.3, 0.31, 0.9, 0.315]})
+    >>> match(units, "member", "fsm")  # school 3 is closer to school 1 (0.005) than school 0 is (0.01), so takes it first
        treated  control  distance  rank
-    0        0        2  2.033...     1
-    1        3        1  0.033...     1
+    0        0        2  2.027...     1
+    1        3        1  0.016...     1
     """
     if int(k) != k or k < 1:
         raise InputError(f"k is the number of comparison units per treated unit (1, 2, ...), not {k!r}.")

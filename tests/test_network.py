@@ -291,12 +291,22 @@ def test_self_ties_are_refused_or_dropped_with_a_note(capsys):
 
 def test_duplicate_ties_error_sum_or_first():
     ties = pd.DataFrame({"source": ["A", "A", "A", "B"], "target": ["B", "B", "B", "A"], "w": [1, 2, 3, 5]})
-    with pytest.raises(InputError, match="2 tie\\(s\\) appear more than once: 'A' -> 'B'"):
+    with pytest.raises(InputError, match="1 tie\\(s\\) appear more than once \\(2 repeated row\\(s\\) in all\\): 'A' -> 'B'\\."):
         kn.from_edges(ties)
     assert kn.from_edges(ties, duplicates="sum", quiet=True)["A"]["B"]["weight"] == 3
     assert kn.from_edges(ties, weight="w", duplicates="sum", quiet=True)["A"]["B"]["weight"] == 6
     G = kn.from_edges(ties, weight="w", duplicates="first", quiet=True)
     assert G["A"]["B"]["weight"] == 1 and G["B"]["A"]["weight"] == 5 and len(G.graph["notes"]) == 1
+
+
+def test_duplicate_ties_message_counts_ties_and_rows_so_the_shown_ones_add_up():
+    # 7 pairs each named three times: 7 ties, 14 repeated rows; 5 shown "and 2 more" adds up to 7
+    pairs = [(f"S{i}", "T") for i in range(7)]
+    ties = pd.DataFrame(pairs * 3, columns=["source", "target"])
+    with pytest.raises(InputError) as err:
+        kn.from_edges(ties)
+    assert str(err.value).startswith("7 tie(s) appear more than once (14 repeated row(s) in all): ")
+    assert "and 2 more." in str(err.value)
 
 
 def test_undirected_pairs_named_both_ways_become_one_tie_with_a_note():

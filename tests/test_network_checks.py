@@ -106,8 +106,15 @@ def test_09_q5_q7_typical_slips(nlc):
     H = G.copy()
     H.remove_node("NLC52")
     s = spec("09-mapping-a-partnership")
-    msg = first_hint(run_check(s, "q5", namespace={"cut_off": sorted(nx.isolates(H))}))  # kept old isolates
-    assert "check 2 does not pass" in msg and "already" in msg
+    msg = first_hint(run_check(s, "q5", namespace={"cut_off": sorted(nx.isolates(H)), "G": G}))  # kept old isolates
+    assert "check 3 does not pass" in msg and "already" in msg
+    msg = first_hint(run_check(s, "q5", namespace={"cut_off": {"NLC54"}, "G": G}))  # a set, not the list asked for
+    assert "check 1 does not pass" in msg and "not a set" in msg
+    damaged = G.copy()
+    damaged.remove_node("NLC52")  # what H = G; H.remove_node("NLC52") does to G
+    msg = first_hint(run_check(s, "q5", namespace={"cut_off": [], "G": damaged}))
+    assert "check 2 does not pass" in msg and "second name" in msg and "builds G again" in msg
+    assert run_check(s, "q5", namespace={"cut_off": ["NLC54"], "G": G}).all_passed
     tm = kn.two_mode(kit.data.load("nlc_programmes"), "school_id", "programme")
     msg = first_hint(run_check(s, "q7", namespace={"programme_partners_27": tm.graph.degree("NLC27"),
                                                    "n_programmes_27": 3}))
@@ -178,12 +185,19 @@ def test_10_q4_q5_typical_slips(nlc):
         H = waves[w].copy()
         H.remove_node("NLC05")  # removed only one hub
         one_hub.append(kn.summary(H)["largest_component"].iloc[0] / 56)
-    msg = first_hint(run_check(s, "q5", namespace={"still_connected": one_hub}))
+    msg = first_hint(run_check(s, "q5", namespace={"still_connected": one_hub, "waves": waves}))
     assert "check 1 does not pass" in msg and "remove all four hubs" in msg
     by_60 = []
     for w in (1, 3):
         H = waves[w].copy()
         H.remove_nodes_from(["NLC05", "NLC20", "NLC38", "NLC52"])
         by_60.append(kn.summary(H)["largest_component"].iloc[0] / 60)
-    msg = first_hint(run_check(s, "q5", namespace={"still_connected": by_60}))
-    assert "check 2 does not pass" in msg and "not 60" in msg
+    msg = first_hint(run_check(s, "q5", namespace={"still_connected": by_60, "waves": waves}))
+    assert "check 3 does not pass" in msg and "not 60" in msg
+    right = [48 / 56, 56 / 56]
+    damaged = {w: G.copy() for w, G in waves.items()}
+    for w in (1, 3):
+        damaged[w].remove_nodes_from(hubs)  # what H = waves[w] (no copy) does to waves
+    msg = first_hint(run_check(s, "q5", namespace={"still_connected": right, "waves": damaged}))
+    assert "check 2 does not pass" in msg and "second name" in msg and "builds waves" in msg
+    assert run_check(s, "q5", namespace={"still_connected": right, "waves": waves}).all_passed

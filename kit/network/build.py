@@ -111,7 +111,7 @@ def from_edges(edges: pd.DataFrame, source: str = "source", target: str = "targe
     >>> from_edges(pd.concat([ties, ties.head(1)]))
     Traceback (most recent call last):
         ...
-    kit.errors.InputError: 1 tie(s) appear more than once: 'A' -> 'B'. ...
+    kit.errors.InputError: 1 tie(s) appear more than once (1 repeated row(s) in all): 'A' -> 'B'. ...
     >>> G = from_edges(pd.concat([ties, ties.head(1)]), duplicates="sum")
     Note: 1 repeated tie(s) merged into one; the tie's weight counts how often it was named.
     >>> G["A"]["B"]["weight"]
@@ -179,9 +179,11 @@ def from_edges(edges: pd.DataFrame, source: str = "source", target: str = "targe
     # Repeated ties (same ordered pair).
     rep = frame.duplicated(["source", "target"], keep="first")
     if rep.any():
-        shown = _examples((f"{s!r} -> {t!r}" for s, t in frame.loc[rep, ["source", "target"]].itertuples(index=False)), quote=False)
+        pairs = list(dict.fromkeys(f"{s!r} -> {t!r}" for s, t in frame.loc[rep, ["source", "target"]].itertuples(index=False)))
+        shown = _examples(pairs, quote=False)
         if duplicates == "error":
-            raise InputError(f"{int(rep.sum())} tie(s) appear more than once: {shown}. "
+            # count ties (pairs) and repeated rows separately: a tie named three times is one tie, two extra rows
+            raise InputError(f"{len(pairs)} tie(s) appear more than once ({int(rep.sum())} repeated row(s) in all): {shown}. "
                              "If the list mixes relations or waves, keep one first (e.g. ties[ties['wave'] == 1]); "
                              "otherwise use duplicates='sum' (weight = times named) or duplicates='first'.")
     frame = _merge(frame, weight is not None, duplicates, int(rep.sum()), G, quiet)
