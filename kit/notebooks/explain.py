@@ -7,6 +7,14 @@ kernel show those words above the error, with the full traceback folded away one
 
 >>> explain(KeyError("Year"), {"schools": __import__("pandas").DataFrame({"year": [2014]})})
 "There is no column or label called 'Year'. Names must match exactly, capitals included: did you mean 'year'?"
+>>> table = __import__("pandas").DataFrame({"degree": [3, 5]}, index=["NLC27", "NLC02"])
+>>> explain(KeyError("NLC27"), {"table": table})[:60]
+"'NLC27' is the label of a row, not the name of a column: wri"
+>>> explain(TypeError("Cannot perform 'ror_' with a dtyped [bool] array and scalar of type [bool]"))[:50]
+'Each condition joined with | (or) or & (and) needs'
+>>> explain(KeyError(0), {})[:70]
+'There is no column or label called 0. To take a row or value by its po'
+
 >>> explain(NameError("name 'belong_3' is not defined"), {}).startswith("Python does not know the name 'belong_3'.")
 True
 """
@@ -37,6 +45,18 @@ def _labels(namespace: dict) -> list[str]:
     return out
 
 
+def _is_row_label(key: str, namespace) -> bool:
+    """True when ``key`` is a row label (index entry) of a table the student has, and no column name."""
+    for value in list((namespace or {}).values())[:200]:
+        if type(value).__name__ == "DataFrame" and (type(value).__module__ or "").startswith("pandas"):
+            try:
+                if key in value.index and key not in value.columns:
+                    return True
+            except TypeError:
+                continue
+    return False
+
+
 def _key_error(key, namespace) -> str:
     if isinstance(key, tuple) and key and all(isinstance(k, str) for k in key):
         listed = ", ".join(repr(k) for k in key)
@@ -45,6 +65,12 @@ def _key_error(key, namespace) -> str:
     if key in ("True", "False"):
         return (f"The label {key!r} is written as text, in quotation marks. True and False labels are written "
                 f"without quotation marks: [{key}] or .loc[{key}].")
+    if isinstance(key, int) and not isinstance(key, bool):
+        return (f"There is no column or label called {key}. To take a row or value by its position, write "
+                f".iloc[{key}] (the first is .iloc[0]); [{key}] and .loc[{key}] look for a label called {key}.")
+    if isinstance(key, str) and _is_row_label(key, namespace):
+        return (f"{key!r} is the label of a row, not the name of a column: write table.loc[{key!r}] to take that "
+                "row (square brackets alone pick columns).")
     text = f"There is no column or label called {key!r}."
     if isinstance(key, str):
         close = difflib.get_close_matches(key, _labels(namespace), n=1, cutoff=0.6)
@@ -160,6 +186,13 @@ def explain(error: BaseException, namespace: dict | None = None, source: str | N
                                                     r"could not be broadcast|[Ll]ength mismatch", text):
         return ("The two sides have different numbers of rows or items. Make new columns from the same table, and "
                 "check that both parts were filtered in the same way.")
+    if isinstance(error, TypeError) and re.search(r"'r?(or|and)_'", text):
+        return ("Each condition joined with | (or) or & (and) needs its own round brackets, because | and & are "
+                "worked out before == and >: write (table[\"a\"] > 1) | (table[\"b\"] == 2).")
+    if name == "NetworkXError" and re.search(r"The node .* is not in the (di)?graph", text):
+        return ("That school is not in the network (any more). If an earlier cell removed it from a network made "
+                "with H = G (a second name for the same network, not a copy), G lost it too: run the cell that "
+                "builds the network again, then make copies with .copy() before removing anything.")
     if isinstance(error, ValueError) and "weights and list don't have the same length" in text:
         return ("The groups for clustered standard errors must be the column itself, with one value per row of "
                 "the data, e.g. cov_kwds={\"groups\": pupils[\"school_id\"]}, not the column's name in quotation marks.")
