@@ -198,3 +198,14 @@ def level_text(result: pd.DataFrame, default: float = 0.95) -> str:
     """``"95%"`` from a result's ``confidence`` column."""
     level = float(result["confidence"].iloc[0]) if "confidence" in result.columns and len(result) else default
     return f"{level * 100:g}%"
+
+
+def ci_text(result: pd.DataFrame, row) -> str:
+    """`` (95% CI 0.15 to 0.65)`` for a result row, or ``""`` when the row has no interval.
+
+    >>> r = one_row("x", 0.4, 0.15, 0.65, 50, 0.95)
+    >>> ci_text(r, r.iloc[0]), ci_text(r, r.iloc[0].replace(0.15, np.nan))
+    (' (95% CI 0.15 to 0.65)', '')
+    """
+    has_ci = np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
+    return f" ({level_text(result)} CI {row['ci_low']:.2f} to {row['ci_high']:.2f})" if has_ci else ""
