@@ -190,3 +190,40 @@ def test_tolerance_applies_to_tables_as_well_as_numbers(course):
     spec = json.loads((course / "exercises" / "checks" / "demo.json").read_text())
     assert run_check(spec, "q2", {"largest": 10.0001}).all_passed
     assert not run_check(spec, "q2", {"largest": 11}).all_passed
+
+
+# ---- what an instructor who saved the master in Jupyter meets (grading.md, Part 1)
+
+def test_tags_and_metadata_never_reach_the_exercise_and_only_shown_attachments_do():
+    master_nb = nb(GOOD)
+    answer = next(c for c in master_nb.cells if "BEGIN SOLUTION" in c.source and c.cell_type == "code")
+    answer.metadata.update(tags=["answer=2.1"], execution={"iopub.execute_input": "2026-12-01"})
+    header = next(c for c in master_nb.cells if c.source.startswith("### Question q3"))
+    header.source += "\n![chart](attachment:chart.png)"
+    header.attachments = {"chart.png": {"image/png": "AAAA"}, "marking-key.png": {"image/png": "BBBB"}}
+    student = nbformat.writes(parse_master(master_nb, "solutions/demo.ipynb").notebook)
+    assert "answer=2.1" not in student and "iopub.execute_input" not in student
+    assert "chart.png" in student and "marking-key.png" not in student
+
+
+def test_a_misspelt_checker_name_is_refused_with_the_right_one():
+    refuse(GOOD.replace('checker("demo")', 'checker("dmeo")'), 'checker("dmeo") names another notebook',
+           'checker("demo")')
+
+
+def test_a_written_question_without_a_model_answer_is_refused():
+    text = GOOD.replace("# ### BEGIN SOLUTION\n# MODEL-ANSWER-TEXT because averages hide spread.\n# ### END SOLUTION\n", "# (none)\n")
+    refuse(text, "written question 'q3' has no model answer", "### BEGIN SOLUTION")
+
+
+def test_a_check_cell_may_carry_a_comment_line():
+    master = parse_master(nb(GOOD.replace('check("q1")', '# Run this to see how you did.\ncheck("q1")')),
+                          "solutions/demo.ipynb")
+    assert master.questions["q1"].has_check_cell
+
+
+def test_kit_build_works_on_the_course_in_the_current_folder(course, monkeypatch):
+    monkeypatch.chdir(course)
+    report = build()
+    assert {p.name for p in report.written} == {"demo.ipynb", "demo.json"}
+    assert (course / "exercises" / "demo.ipynb").exists()

@@ -283,11 +283,14 @@ def build(solutions: str | Path | None = None, exercises: str | Path | None = No
           require_wrong: bool = False) -> BuildReport:
     """Generate (or with ``check=True`` only verify) exercises from masters; return a report.
 
+    Without ``solutions``/``exercises`` it works on ``solutions/`` and ``exercises/`` of the current
+    folder when it has a ``solutions/`` folder (your course), else of the kit's own checkout.
+
     ``prove`` (default: on with ``check``, and for every master the build runs) proves each
     master's wrong answers (:mod:`kit.notebooks.proof`); with ``check=True`` that runs every
     master once, in one kernel each.
     """
-    root = repo_root()
+    root = Path.cwd() if (Path.cwd() / "solutions").is_dir() else repo_root()  # the course you are in
     solutions = Path(solutions) if solutions else root / "solutions"
     exercises = Path(exercises) if exercises else root / "exercises"
     masters = sorted(p for p in solutions.glob("*.ipynb") if not names or p.stem in names)

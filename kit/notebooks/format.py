@@ -281,7 +281,7 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
             wrong = _parse_wrong(cell, path, cell_no, current)  # refuses one outside its question
             current.wrong.append(wrong)
             continue  # wrong answers never reach students, nor the master's own run
-        new = copy.deepcopy(cell)
+        new = _student_cell(cell)
         if cell.cell_type == "markdown":
             if LOOKS_LIKE_HEADER.match(first):
                 m = HEADER.match(first)
@@ -324,8 +324,9 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
                 current.tests.append(test)
                 current.last_cell = cell_no
                 continue  # tests never reach students
-            check = CHECK_CALL.match(cell.source.strip()) if cell.source.strip().startswith("check(") else None
-            if cell.source.strip().startswith("check(") and not check:
+            call = _without_comments(cell.source)
+            check = CHECK_CALL.match(call) if call.startswith("check(") else None
+            if call.startswith("check(") and not check:
                 raise _fail(path, cell_no, f"cannot read this check cell: {cell.source.strip()!r}.", 'Write it as check("q1").')
             if check:
                 if current is None or check.group("name") != current.name:
@@ -349,8 +350,14 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
         answer = copy.deepcopy(new)
         answer.source = "\n".join(_without_markers(lines))
         answered.append(answer)
+    _require_own_checker(nb, path)
     for q in questions.values():
         if q.written:
+            if not q.model_answer:
+                raise _fail(path, q.header_cell, f"written question {q.name!r} has no model answer, so the exercise "
+                            "would have no cell for the student's answer.",
+                            "Add a Markdown cell under the question with ### BEGIN SOLUTION, your model answer, "
+                            "### END SOLUTION (students get 'Type your answer here' in its place).")
             if not q.rubric:
                 raise _fail(path, q.header_cell, f"written question {q.name!r} has no rubric.",
                             f"Add a Markdown cell starting '{RUBRIC}' listing what earns each point.")
@@ -376,6 +383,55 @@ def parse_master(nb, path: str | Path = "<notebook>") -> Master:
     student.metadata["kit"] = {"assignment": path.stem}
     answers.metadata = copy.deepcopy(student.metadata)
     return Master(path, student, questions, answers)
+
+
+_CHECKER = re.compile(r"""checker\(\s*["']([^"']+)["']\s*\)""")
+
+
+def _require_own_checker(nb, path: Path) -> None:
+    """A master's ``checker("name")`` must name the master itself, or check() finds no checks file."""
+    if path.suffix != ".ipynb":
+        return
+    for cell_no, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        for name in _CHECKER.findall(cell.source):
+            if name != path.stem:
+                raise _fail(path, cell_no, f'checker("{name}") names another notebook than this one ({path.stem}), '
+                            "so check() would find no checks.", f'Write check = checker("{path.stem}").')
+
+
+def _without_comments(source: str) -> str:
+    r"""The code of a cell without its comment and blank lines (a check cell may explain itself).
+
+    >>> _without_comments('# run this to see how you did\ncheck("q1")')
+    'check("q1")'
+    """
+    return "\n".join(line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")).strip()
+
+
+KEEP_METADATA = ("editable", "deletable", "jupyter", "collapsed", "scrolled")
+
+
+def _student_cell(cell):
+    """A copy of ``cell`` for the exercise: tags and other metadata dropped (a tag such as ``answer=89.8``
+    would reach students), attachments kept only where its Markdown still shows them.
+
+    >>> import nbformat
+    >>> c = nbformat.v4.new_markdown_cell("See ![](attachment:a.png)")
+    >>> c.metadata["tags"] = ["answer=89.8"]; c.attachments = {"a.png": {}, "key.png": {}}
+    >>> s = _student_cell(c); dict(s.metadata), sorted(s.attachments)
+    ({}, ['a.png'])
+    """
+    new = copy.deepcopy(cell)
+    new.metadata = {k: v for k, v in cell.get("metadata", {}).items() if k in KEEP_METADATA}
+    if "attachments" in new:
+        shown = {name: data for name, data in new.attachments.items() if f"attachment:{name}" in new.source}
+        if shown:
+            new.attachments = shown
+        else:
+            del new["attachments"]
+    return new
 
 
 def _without_markers(lines):

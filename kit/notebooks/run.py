@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from kit.notebooks.capture import MIME, cell_source
@@ -39,6 +40,28 @@ def environment(**variables: str):
                 os.environ[k] = v
 
 
+class IPCKernelManager(KernelManager):
+    """A kernel on a private unix socket rather than TCP on localhost: no other user of the machine can
+    connect, and ipykernel no longer warns "Kernel is running over TCP without encryption" at every build.
+
+    The socket lives in a folder of its own (an absolute path, since the kernel runs in the
+    notebook's folder), removed when the kernel stops.
+    """
+
+    def __init__(self, **kwargs):
+        import tempfile
+
+        self._sockets = tempfile.mkdtemp(prefix="kit-kernel-")
+        super().__init__(transport="ipc", ip=str(Path(self._sockets) / "kernel"), **kwargs)
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        super().cleanup_resources(restart=restart)
+        if not restart:
+            import shutil
+
+            shutil.rmtree(self._sockets, ignore_errors=True)
+
+
 def run_notebook(nb, cwd: str | Path, timeout: int = 300, allow_errors: bool = False, **client_options):
     """Execute ``nb`` (a NotebookNode, changed in place and returned) with its folder ``cwd``.
 
@@ -47,6 +70,7 @@ def run_notebook(nb, cwd: str | Path, timeout: int = 300, allow_errors: bool = F
     """
     client = NotebookClient(
         nb,
+        kernel_manager_class=IPCKernelManager,
         timeout=timeout,
         kernel_name="python3",
         allow_errors=allow_errors,
