@@ -227,7 +227,6 @@ def _summary_html(view) -> str:
 
 def app(show: bool = True):
     """Build (and display) the explorer; the data load just after the page appears."""
-    from kit.workshop import test_mode
 
     area = widgets.Dropdown(options=[(ENGLAND, "")], value="", disabled=True, layout=_TALL)
     area.add_class("kit-eq-area")
@@ -283,12 +282,6 @@ def app(show: bool = True):
                                                           "(kit.data 'schools_panel'); each school gives two averages, "
                                                           "one per group of pupils.</small>")], cls="kit-eq-results")
     status.info("Loading the schools data (a few seconds)...")
-    if not (test_mode() or not show):  # once the page is on screen (see when_shown)
-        from kit.workshop.impact_evaluator import when_shown
-
-        when_shown(results, load)
-    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
-    if test_mode() or not show:
-        load()
+    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show, on_first_view=load)
     return {"page": page, "area": area, "group": group, "year": year, "summary": summary, "picture": picture,
             "status": status, "state": state, "update": update, "load": load}

@@ -198,20 +198,13 @@ def app(store=None, show: bool = True):
     join = C.JoinPanel(APP, store=store)
 
     def on_send(_b=None):
-        from kit.errors import InputError
-        from kit.workshop.forms import form_for
-
-        try:  # the rules live in the app's declared form (the light page uses the same)
-            answer = form_for(APP).check({"role": role.value, **{k: t.value for k, t in toggles.items()}})
-        except InputError as err:
-            status.error(str(err))
+        answer = join.send_form({"role": role.value, **{k: t.value for k, t in toggles.items()}}, status)
+        if answer is None:
             return False
-        if join.submit(answer, status=status):
-            own = {s: sum((6 - answer[i[1:]]) if i.startswith("-") else answer[i] for i in its) / len(its)
-                   for s, its in _survey_meta()[1].items()}
-            mine.value = "<p>Your scores: " + ", ".join(f"{C.esc(SCALE_LABELS[s])} {v:.2f}" for s, v in own.items()) + "</p>"
-            return True
-        return False
+        own = {s: sum((6 - answer[i[1:]]) if i.startswith("-") else answer[i] for i in its) / len(its)
+               for s, its in _survey_meta()[1].items()}
+        mine.value = "<p>Your scores: " + ", ".join(f"{C.esc(SCALE_LABELS[s])} {v:.2f}" for s, v in own.items()) + "</p>"
+        return True
 
     send.on_click(on_send)
     form = C.panel("The survey (1 = strongly disagree ... 5 = strongly agree)", [*rows, send, status.widget, mine], cls="kit-hc-form")

@@ -156,19 +156,12 @@ def app(store=None, show: bool = True):
     join = C.JoinPanel(APP, store=store)
 
     def on_send(_b=None):
-        from kit.errors import InputError
-        from kit.workshop.forms import form_for
-
-        try:  # the rules live in the app's declared form (the light page uses the same)
-            answer = form_for(APP).check({"school": school.value, "partners": partners.value})
-        except InputError as err:
-            status.error(str(err))
+        answer = join.send_form({"school": school.value, "partners": partners.value}, status)
+        if answer is None:
             return False
-        if join.submit(answer, status=status):
-            mine, named = answer["school"], answer["partners"]
-            echo.value = f"<p>You sent: {C.text_html(mine, 'b')} works with {C.text_html(', '.join(named))}</p>"
-            return True
-        return False
+        mine, named = answer["school"], answer["partners"]
+        echo.value = f"<p>You sent: {C.text_html(mine, 'b')} works with {C.text_html(', '.join(named))}</p>"
+        return True
 
     send.on_click(on_send)
     form = C.panel("Your school's partnerships", [
