@@ -14,7 +14,7 @@ This module gathers the parts from the modules that hold them, one concern each:
   :func:`download_link`. Anything a person typed is shown through these: as text, never as HTML
   (``dir="auto"`` so right-to-left text reads correctly).
 * :mod:`kit.workshop.look`: the stylesheet (:data:`CSS`, :func:`style`), :func:`header`,
-  :func:`task_sheet`, :func:`field`, :func:`button`, :func:`panel`, :class:`Status`.
+  :func:`task_sheet`, :func:`field`, :func:`button`, :func:`panel`, :class:`Status`, :func:`png_bytes`.
 * :mod:`kit.workshop.join`: :class:`JoinPanel`, the participant's join code, name and Send.
 * :mod:`kit.workshop.facilitator`: :class:`FacilitatorPanel` and :func:`who_answered`. Its actions
   (open, close, export, clear, who answered, the room view) appear only after the facilitator's
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from kit.workshop.facilitator import FacilitatorPanel, who_answered
 from kit.workshop.join import JoinPanel, page_store
-from kit.workshop.look import CSS, Status, button, field, header, panel, style, task_sheet
+from kit.workshop.look import CSS, Status, button, field, header, panel, png_bytes, style, task_sheet
 from kit.workshop.pages import app_index, app_page
 from kit.workshop.safe import download_link, esc, safe_text, table_html, text_html
 from kit.workshop.timers import Poller, when_shown
@@ -52,6 +52,7 @@ __all__ = [
     "button",
     "panel",
     "Status",
+    "png_bytes",
     "JoinPanel",
     "FacilitatorPanel",
     "Poller",

@@ -21,7 +21,6 @@ Snijders & Bosker, 2012, *Multilevel Analysis*, 2nd ed., ch. 3).
 
 from __future__ import annotations
 
-import io
 import threading
 
 import ipywidgets as widgets
@@ -149,7 +148,6 @@ def equity_view(panel, area: str, group: str, year: int) -> dict:
 
 def chart_png(view) -> bytes:
     """School averages of the chosen group (and the other group, outlined) beside the within/between/beyond split."""
-    import matplotlib.pyplot as plt
     import numpy as np
 
     from kit.plotting import PALETTE, figure, label
@@ -183,10 +181,7 @@ def chart_png(view) -> bytes:
     right.set_yticks([])
     right.legend(fontsize=12, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     label(right, "Share of the variation (%)", "", "Where the variation lies")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 def _summary_html(view) -> str:

@@ -25,7 +25,6 @@ The notebook ``workshops/06-evidence-screener.ipynb`` calls :func:`app`.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import tempfile
 import threading
@@ -163,15 +162,10 @@ def room_prisma(sent: dict, table):
 
 def prisma_png(counts, title: str | None = None) -> bytes:
     """The PRISMA flow diagram as PNG bytes."""
-    import matplotlib.pyplot as plt
-
     from kit.review import prisma_diagram
 
     fig = prisma_diagram(counts, title=title)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 # Counts and decisions stay on one line (the kit's tables may break any word to fit a phone).

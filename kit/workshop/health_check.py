@@ -18,8 +18,6 @@ education and training partnerships in England. *Journal of Vocational Education
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 
 from kit.workshop import components as C
@@ -134,7 +132,6 @@ def comparison(answers, wave: int = 1):
 
 def draw_png(table, wave: int) -> bytes:
     """Horizontal bars: earlier wave vs the room, per scale, with 95% CIs (Okabe-Ito colours)."""
-    import matplotlib.pyplot as plt
     import numpy as np
 
     from kit.plotting import PALETTE, figure, label
@@ -150,10 +147,7 @@ def draw_png(table, wave: int) -> bytes:
     ax.invert_yaxis()  # first scale on top
     label(ax, x="Mean score (1 = strongly disagree, 5 = strongly agree)", y="", title="Partnership health: room vs earlier wave")
     ax.legend(loc="lower right")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 def _table_html(table) -> str:

@@ -15,7 +15,6 @@ The notebook ``workshops/05-impact-evaluator.ipynb`` calls :func:`app`.
 
 from __future__ import annotations
 
-import io
 import threading
 
 import ipywidgets as widgets
@@ -133,8 +132,6 @@ def estimates(panel):
 
 def chart_png(panel, table) -> bytes:
     """Two panels: attainment by year (programme, all others, matched others) and the estimates against the truth."""
-    import matplotlib.pyplot as plt
-
     from kit.plotting import PALETTE, figure, label
 
     truth = table.attrs["true_effect"]
@@ -162,10 +159,7 @@ def chart_png(panel, table) -> bytes:
     right.set_yticks(list(ys), [short.get(n, n) for n in names], fontsize=14)
     right.legend(fontsize=12, loc="lower right")
     label(right, "Estimated effect (points, 95% interval)", "", "What each method says")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 def _verdict(table) -> str:

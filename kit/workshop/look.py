@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from kit.plotting import PALETTE
 from kit.workshop.safe import esc
 
-__all__ = ["CSS", "style", "header", "task_sheet", "field", "button", "panel", "Status"]
+__all__ = ["CSS", "style", "header", "task_sheet", "field", "button", "panel", "Status", "png_bytes"]
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILION = PALETTE[:6]
 
@@ -161,3 +161,21 @@ class Status:
     def clear(self) -> None:
         self.kind, self.message, self.widget.value = "", "", ""
 
+
+def png_bytes(fig, dpi: int = 80) -> bytes:
+    """A matplotlib figure as PNG bytes for a ``widgets.Image``, at the projector's size; the figure is closed.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> png_bytes(plt.figure(figsize=(2, 1)))[:4]
+    b'\x89PNG'
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
