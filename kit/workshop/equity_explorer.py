@@ -21,7 +21,6 @@ Snijders & Bosker, 2012, *Multilevel Analysis*, 2nd ed., ch. 3).
 
 from __future__ import annotations
 
-import io
 import threading
 
 import ipywidgets as widgets
@@ -149,7 +148,6 @@ def equity_view(panel, area: str, group: str, year: int) -> dict:
 
 def chart_png(view) -> bytes:
     """School averages of the chosen group (and the other group, outlined) beside the within/between/beyond split."""
-    import matplotlib.pyplot as plt
     import numpy as np
 
     from kit.plotting import PALETTE, figure, label
@@ -183,10 +181,7 @@ def chart_png(view) -> bytes:
     right.set_yticks([])
     right.legend(fontsize=12, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     label(right, "Share of the variation (%)", "", "Where the variation lies")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 def _summary_html(view) -> str:
@@ -227,7 +222,6 @@ def _summary_html(view) -> str:
 
 def app(show: bool = True):
     """Build (and display) the explorer; the data load just after the page appears."""
-    from kit.workshop import test_mode
 
     area = widgets.Dropdown(options=[(ENGLAND, "")], value="", disabled=True, layout=_TALL)
     area.add_class("kit-eq-area")
@@ -283,12 +277,6 @@ def app(show: bool = True):
                                                           "(kit.data 'schools_panel'); each school gives two averages, "
                                                           "one per group of pupils.</small>")], cls="kit-eq-results")
     status.info("Loading the schools data (a few seconds)...")
-    if not (test_mode() or not show):  # once the page is on screen (see when_shown)
-        from kit.workshop.impact_evaluator import when_shown
-
-        when_shown(results, load)
-    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
-    if test_mode() or not show:
-        load()
+    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show, on_first_view=load)
     return {"page": page, "area": area, "group": group, "year": year, "summary": summary, "picture": picture,
             "status": status, "state": state, "update": update, "load": load}

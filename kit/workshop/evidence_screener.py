@@ -25,7 +25,6 @@ The notebook ``workshops/06-evidence-screener.ipynb`` calls :func:`app`.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import tempfile
 import threading
@@ -163,15 +162,10 @@ def room_prisma(sent: dict, table):
 
 def prisma_png(counts, title: str | None = None) -> bytes:
     """The PRISMA flow diagram as PNG bytes."""
-    import matplotlib.pyplot as plt
-
     from kit.review import prisma_diagram
 
     fig = prisma_diagram(counts, title=title)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 # Counts and decisions stay on one line (the kit's tables may break any word to fit a phone).
@@ -187,7 +181,6 @@ def _image():
 
 def app(store=None, show: bool = True):
     """Build (and display) the screener; returns a dict of its parts for tests."""
-    from kit.workshop import test_mode
 
     # -- 1. import ------------------------------------------------------------------------------
     source = widgets.Dropdown(options=list(SOURCES), value=next(iter(SOURCES)), layout=_TALL)
@@ -426,13 +419,7 @@ def app(store=None, show: bool = True):
         C.panel("4. PRISMA flow", [flow_note, flow], cls="kit-es-flow"),
     ]
     import_status.info("Reading the export...")
-    if not (test_mode() or not show):  # once the page is on screen (see when_shown)
-        from kit.workshop.impact_evaluator import when_shown
-
-        when_shown(fac.widget, load)
-    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=body, join=join, facilitator=fac, show=show)
-    if test_mode() or not show:
-        load()
+    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=body, join=join, facilitator=fac, show=show, on_first_view=load)
     return {"page": page, "join": join, "facilitator": fac, "source": source, "upload": upload, "threshold": threshold,
             "imported": imported, "duplicates": dups, "fetch": fetch_titles, "votes": votes_box, "state": state,
             "send_titles": on_send_titles, "tallies": room_table, "room_flow": room_flow, "flow": flow,

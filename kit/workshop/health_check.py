@@ -18,8 +18,6 @@ education and training partnerships in England. *Journal of Vocational Education
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 
 from kit.workshop import components as C
@@ -134,7 +132,6 @@ def comparison(answers, wave: int = 1):
 
 def draw_png(table, wave: int) -> bytes:
     """Horizontal bars: earlier wave vs the room, per scale, with 95% CIs (Okabe-Ito colours)."""
-    import matplotlib.pyplot as plt
     import numpy as np
 
     from kit.plotting import PALETTE, figure, label
@@ -150,10 +147,7 @@ def draw_png(table, wave: int) -> bytes:
     ax.invert_yaxis()  # first scale on top
     label(ax, x="Mean score (1 = strongly disagree, 5 = strongly agree)", y="", title="Partnership health: room vs earlier wave")
     ax.legend(loc="lower right")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
+    return C.png_bytes(fig)
 
 
 def _table_html(table) -> str:
@@ -198,20 +192,13 @@ def app(store=None, show: bool = True):
     join = C.JoinPanel(APP, store=store)
 
     def on_send(_b=None):
-        from kit.errors import InputError
-        from kit.workshop.forms import form_for
-
-        try:  # the rules live in the app's declared form (the light page uses the same)
-            answer = form_for(APP).check({"role": role.value, **{k: t.value for k, t in toggles.items()}})
-        except InputError as err:
-            status.error(str(err))
+        answer = join.send_form({"role": role.value, **{k: t.value for k, t in toggles.items()}}, status)
+        if answer is None:
             return False
-        if join.submit(answer, status=status):
-            own = {s: sum((6 - answer[i[1:]]) if i.startswith("-") else answer[i] for i in its) / len(its)
-                   for s, its in _survey_meta()[1].items()}
-            mine.value = "<p>Your scores: " + ", ".join(f"{C.esc(SCALE_LABELS[s])} {v:.2f}" for s, v in own.items()) + "</p>"
-            return True
-        return False
+        own = {s: sum((6 - answer[i[1:]]) if i.startswith("-") else answer[i] for i in its) / len(its)
+               for s, its in _survey_meta()[1].items()}
+        mine.value = "<p>Your scores: " + ", ".join(f"{C.esc(SCALE_LABELS[s])} {v:.2f}" for s, v in own.items()) + "</p>"
+        return True
 
     send.on_click(on_send)
     form = C.panel("The survey (1 = strongly disagree ... 5 = strongly agree)", [*rows, send, status.widget, mine], cls="kit-hc-form")

@@ -15,12 +15,12 @@ The notebook ``workshops/05-impact-evaluator.ipynb`` calls :func:`app`.
 
 from __future__ import annotations
 
-import io
 import threading
 
 import ipywidgets as widgets
 
 from kit.workshop import components as C
+from kit.workshop.timers import when_shown  # noqa: F401 - it lived here first; kept importable
 
 _TALL = {"height": "auto"}  # a select box as tall as the kit's 19 px text (the default height clips it)
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SELECTION", "YEARS", "START", "simulate", "estimates", "chart_png",
@@ -132,8 +132,6 @@ def estimates(panel):
 
 def chart_png(panel, table) -> bytes:
     """Two panels: attainment by year (programme, all others, matched others) and the estimates against the truth."""
-    import matplotlib.pyplot as plt
-
     from kit.plotting import PALETTE, figure, label
 
     truth = table.attrs["true_effect"]
@@ -161,45 +159,7 @@ def chart_png(panel, table) -> bytes:
     right.set_yticks(list(ys), [short.get(n, n) for n in names], fontsize=14)
     right.legend(fontsize=12, loc="lower right")
     label(right, "Estimated effect (points, 95% interval)", "", "What each method says")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def when_shown(widget, fn, fallback: float = 20.0, delay: float = 0.5) -> None:
-    """Run ``fn`` (on a thread) when ``widget`` first appears on a page (or after ``fallback`` seconds).
-
-    Changes made before the browser has connected to the kernel never reach the page (Voila sends
-    the widgets' state once), so slow first results wait for the first view of the widget
-    (ipywidgets' ``_view_count``). If the fallback ran before the page connected, the first view
-    runs ``fn`` again, so the page always gets the result. ``fn`` must be safe to repeat. Give the
-    page's LAST widget, and ``fn`` starts ``delay`` seconds after it appears: heavy imports then do
-    not hold up the kernel while the browser is still asking it for the rest of the page.
-    """
-    lock = threading.Lock()
-    ran = threading.Event()
-
-    def run():
-        with lock:
-            fn()
-            ran.set()
-
-    def on_views(change):
-        if (change["new"] or 0) > 0 and not (change["old"] or 0):
-            timer = threading.Timer(delay, run)
-            timer.daemon = True
-            timer.start()
-
-    def late():
-        if not ran.is_set() and not lock.locked():
-            run()
-
-    widget._view_count = 0
-    widget.observe(on_views, names="_view_count")
-    timer = threading.Timer(fallback, late)
-    timer.daemon = True
-    timer.start()
+    return C.png_bytes(fig)
 
 
 def _verdict(table) -> str:
@@ -213,8 +173,6 @@ def _verdict(table) -> str:
 
 def app(show: bool = True):
     """Build (and display) the evaluator; the first result is drawn just after the page appears."""
-    from kit.workshop import test_mode
-
     effect = widgets.FloatSlider(value=2.0, min=-2.0, max=5.0, step=0.5, continuous_update=False, readout_format=".1f")
     effect.add_class("kit-ie-effect")
     selection = widgets.Dropdown(options=list(SELECTION), value="At random", layout=_TALL)
@@ -274,10 +232,7 @@ def app(show: bool = True):
     ], cls="kit-ie-controls")
     results = C.panel("Five ways to judge it", [verdict, picture, table_html], cls="kit-ie-results")
     status.info("Working out the first result...")
-    if not (test_mode() or not show):  # once the page is on screen: statsmodels and matplotlib load then
-        when_shown(results, update)
-    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show)
-    if test_mode() or not show:
-        update()
+    # the first result once the page is on screen: statsmodels and matplotlib load then
+    page = C.app_page(TITLE, PURPOSE, QUESTIONS, body=[controls, results], show=show, on_first_view=update)
     return {"page": page, "effect": effect, "selection": selection, "trend": trend, "size": size, "again": new_sample,
             "verdict": verdict, "table": table_html, "picture": picture, "status": status, "state": state, "update": update}

@@ -17,7 +17,6 @@ networkx and matplotlib are imported only when the facilitator's room view is dr
 
 from __future__ import annotations
 
-import io
 import re
 
 import ipywidgets as widgets
@@ -104,8 +103,6 @@ def network_view(answers) -> dict:
 
 def draw_png(G, title: str = "") -> bytes:
     """The network as a PNG (circle size = times named by others, colour = cluster)."""
-    import matplotlib.pyplot as plt
-
     import kit.network as kn
 
     def short(n):  # "$" would start matplotlib's maths mode: show it as a plain dollar sign
@@ -114,10 +111,7 @@ def draw_png(G, title: str = "") -> bytes:
 
     labels = {n: short(n) for n in G}
     ax = kn.draw(G, size_by="in_degree", colour_by="cluster", labels=labels, title=title or None, width=10, height=7, font_size=11)
-    buf = io.BytesIO()
-    ax.figure.savefig(buf, format="png", dpi=80)
-    plt.close(ax.figure)
-    return buf.getvalue()
+    return C.png_bytes(ax.figure)
 
 
 _EXPLAIN = (
@@ -156,19 +150,12 @@ def app(store=None, show: bool = True):
     join = C.JoinPanel(APP, store=store)
 
     def on_send(_b=None):
-        from kit.errors import InputError
-        from kit.workshop.forms import form_for
-
-        try:  # the rules live in the app's declared form (the light page uses the same)
-            answer = form_for(APP).check({"school": school.value, "partners": partners.value})
-        except InputError as err:
-            status.error(str(err))
+        answer = join.send_form({"school": school.value, "partners": partners.value}, status)
+        if answer is None:
             return False
-        if join.submit(answer, status=status):
-            mine, named = answer["school"], answer["partners"]
-            echo.value = f"<p>You sent: {C.text_html(mine, 'b')} works with {C.text_html(', '.join(named))}</p>"
-            return True
-        return False
+        mine, named = answer["school"], answer["partners"]
+        echo.value = f"<p>You sent: {C.text_html(mine, 'b')} works with {C.text_html(', '.join(named))}</p>"
+        return True
 
     send.on_click(on_send)
     form = C.panel("Your school's partnerships", [

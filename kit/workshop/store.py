@@ -19,185 +19,27 @@ Traceback (most recent call last):
     ...
 kit.errors.SessionError: Session ... is closed, so no more answers can be sent to it. Ask the facilitator whether a new session has started and join that one.
 
-Design notes: SQLAlchemy Core with two tables (``kit_sessions``, ``kit_answers``); an answer is
-stored as exact JSON text (nothing is escaped, trimmed or truncated: the apps show it as text,
-never as HTML). A submit is ONE ``INSERT ... SELECT ... WHERE the session is open`` statement,
-so a session closed at the same moment can never gain a late row. Locked or briefly unreachable
-databases are retried with back-off; if that fails the caller gets :class:`SaveError` (a
-:class:`kit.errors.SessionError`) to show the participant.
+Design notes: SQLAlchemy Core; the tables, engine and retries (:class:`SaveError` when the database
+stays locked or unreachable) are in :mod:`kit.workshop.database`, the limits on names, texts and
+answers in :mod:`kit.workshop.limits`, both re-exported here. An answer is stored as exact JSON
+text (never escaped, trimmed or truncated: the apps show it as text, not HTML). A submit is ONE
+``INSERT ... SELECT ... WHERE the session is open``, so a session closed at that moment gains no late row.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import random
-import secrets
-import threading
 import time
 from pathlib import Path
 
 from kit.errors import InputError, SessionError
+# Every name below stays importable from kit.workshop.store, as before the split.
+from kit.workshop.database import SaveError, default_url, engine, retry, sqlite_path, tables  # noqa: F401
+from kit.workshop.limits import (CODE_ALPHABET, CODE_LENGTH, MAX_ANSWER_CHARS, MAX_NAME_CHARS,  # noqa: F401
+                                 MAX_TEXT_CHARS, MAX_TITLE_CHARS, RESERVED, answer_payload, check_text, new_code,
+                                 normalise_code)
 
 __all__ = ["Store", "SaveError", "default_url", "RESERVED", "MAX_NAME_CHARS", "MAX_TEXT_CHARS", "MAX_TITLE_CHARS"]
-
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read from a projector
-CODE_LENGTH = 6
-RESERVED = ("participant", "submitted_at")
-MAX_ANSWER_CHARS = 1_000_000  # one answer's JSON; far above any form, small enough to stop abuse
-MAX_NAME_CHARS = 80  # a participant's name: fits the facilitator's who-answered line
-MAX_TEXT_CHARS = 500  # any one text in an answer (a school, a partner, a comment)
-MAX_TITLE_CHARS = 120  # a session's title
-
-
-class SaveError(SessionError):
-    """The database stayed locked or unreachable after several tries: the answer was NOT saved."""
-
-
-def default_url() -> str:
-    """``KIT_STORE_URL`` if set, else an SQLite file ``workshop.sqlite3`` in :func:`kit.workshop.data_dir`."""
-    url = os.environ.get("KIT_STORE_URL", "").strip()
-    if url:
-        return url
-    from kit.workshop import data_dir
-
-    return f"sqlite:///{data_dir() / 'workshop.sqlite3'}"
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The database file of an SQLite URL (``None`` for other databases and in-memory SQLite)."""
-    if not url.startswith("sqlite"):
-        return None
-    path = url.split("///", 1)[-1] if "///" in url else ""
-    return Path(path) if path and path != ":memory:" else None
-
-
-def check_text(text: object, what: str, limit: int) -> str:
-    """``text`` as a string, or a plain :class:`kit.errors.InputError` if it is longer than ``limit``.
-
-    >>> check_text("Sam", "Your name", 60)
-    'Sam'
-    >>> check_text("x" * 81, "Your name", 80)
-    Traceback (most recent call last):
-        ...
-    kit.errors.InputError: Your name is 81 characters long; please keep it to at most 80.
-    """
-    text = str(text if text is not None else "")
-    if len(text) > limit:
-        raise InputError(f"{what} is {len(text):,} characters long; please keep it to at most {limit:,}.")
-    return text
-
-
-def _check_answer_texts(answer: dict) -> None:
-    for key, value in answer.items():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and len(item) > MAX_TEXT_CHARS:
-                label = key.replace("_", " ")
-                raise InputError(f"One of your answers ({label}) is {len(item):,} characters long; "
-                                 f"please keep each to at most {MAX_TEXT_CHARS:,}.")
-
-
-def normalise_code(code: object) -> str:
-    """Join codes are typed on phones: ignore spaces, dashes and case."""
-    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
-
-
-_ENGINES: dict[str, object] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def _engine(url: str):
-    """One engine (connection pool) per URL and process."""
-    with _ENGINES_LOCK:
-        if url in _ENGINES:
-            return _ENGINES[url]
-        from sqlalchemy import create_engine, event
-
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
-            url_driver = "postgresql+psycopg://" + url.split("://", 1)[1]
-        else:
-            url_driver = url
-        if url_driver.startswith("sqlite"):
-            path = sqlite_path(url_driver)
-            if path is not None:
-                import sqlite3
-                from urllib.parse import quote
-
-                # mode=rw: a connection never creates the file. If the database is moved or deleted
-                # while the room works, saving fails loudly instead of filling a new empty file.
-                uri = f"file:{quote(str(path.resolve()))}?mode=rw"
-                from sqlalchemy.pool import QueuePool
-
-                # QueuePool as for any SQLite file ("sqlite://" alone would mean one shared in-memory connection)
-                engine = create_engine("sqlite://", poolclass=QueuePool, creator=lambda: sqlite3.connect(
-                    uri, uri=True, timeout=10, check_same_thread=False))
-            else:
-                engine = create_engine(url_driver, connect_args={"timeout": 10, "check_same_thread": False})
-
-            @event.listens_for(engine, "connect")
-            def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-                cur.execute("PRAGMA busy_timeout=10000")
-                cur.close()
-        else:
-            engine = create_engine(url_driver, pool_pre_ping=True, pool_size=5, max_overflow=20)
-        _ENGINES[url] = engine
-        return engine
-
-
-def _tables():
-    from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
-
-    md = MetaData()
-    sessions = Table(
-        "kit_sessions",
-        md,
-        Column("code", String(16), primary_key=True),
-        Column("title", Text, nullable=False),
-        Column("app", Text, nullable=False, default=""),
-        Column("status", String(10), nullable=False),
-        Column("created_at", Float, nullable=False),
-        Column("closed_at", Float),
-    )
-    answers = Table(
-        "kit_answers",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("code", String(16), ForeignKey("kit_sessions.code", ondelete="CASCADE"), nullable=False, index=True),
-        Column("participant", Text, nullable=False),
-        Column("client", Text, nullable=False, default=""),
-        Column("submitted_at", Float, nullable=False),
-        Column("answer", Text, nullable=False),
-    )
-    # What a facilitator publishes to a session (the screener's titles, the room's picture):
-    # one value per (code, key), never counted as an answer.
-    state = Table(
-        "kit_session_state",
-        md,
-        Column("code", String(16), ForeignKey("kit_sessions.code", ondelete="CASCADE"), primary_key=True),
-        Column("key", String(64), primary_key=True),
-        Column("updated_at", Float, nullable=False),
-        Column("version", Integer, nullable=False, default=1),
-        Column("payload", Text, nullable=False),
-    )
-    # Wrong facilitator keys, shared by every page (see kit.workshop.keys).
-    keys = Table(
-        "kit_key_attempts",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("at", Float, nullable=False, index=True),
-    )
-    # Ids of sends already saved (a light page resends after a lost connection: saved once).
-    requests = Table(
-        "kit_requests",
-        md,
-        Column("request", String(64), primary_key=True),
-        Column("code", String(16), nullable=False),
-        Column("at", Float, nullable=False),
-    )
-    return md, sessions, answers, state, keys, requests
 
 
 class Store:
@@ -216,7 +58,7 @@ class Store:
     def __init__(self, url: str | None = None, *, retries: int = 8, create: bool = True):
         self.url = url or default_url()
         self.retries = retries
-        self._md, self._sessions, self._answers, self._state, self._keys, self._requests = _tables()
+        self._md, self._sessions, self._answers, self._state, self._keys, self._requests = tables()
         path = sqlite_path(self.url)
         if path is not None and not path.exists():
             if not create:
@@ -229,7 +71,7 @@ class Store:
 
             path.parent.mkdir(parents=True, exist_ok=True)
             sqlite3.connect(path).close()
-        self._engine = _engine(self.url)
+        self._engine = engine(self.url)
         self._retry(lambda: self._md.create_all(self._engine), "prepare the workshop database")
 
     def __repr__(self) -> str:
@@ -243,29 +85,23 @@ class Store:
 
     # -- plumbing -----------------------------------------------------------------------------
     def _retry(self, action, what: str):
-        from sqlalchemy.exc import DBAPIError, IntegrityError
+        return retry(action, what, self.retries, self.url)
 
-        delay = 0.05
-        for attempt in range(self.retries + 1):
-            try:
-                return action()
-            except IntegrityError:
-                raise
-            except DBAPIError as err:  # locked (SQLite), connection lost / server restarting (PostgreSQL)
-                path = sqlite_path(self.url)
-                if path is not None and not path.exists():
-                    raise SaveError(
-                        f"Could not {what}: the workshop database file is missing (looked for {path}). "
-                        "Nothing was saved. Tell the facilitator."
-                    ) from err
-                if attempt == self.retries:
-                    raise SaveError(
-                        f"Could not {what}: the workshop database is busy or unreachable "
-                        f"({type(err.orig).__name__ if err.orig is not None else 'error'}). Nothing was saved. "
-                        "Wait a moment and try again; if it keeps failing, tell the facilitator."
-                    ) from err
-                time.sleep(delay * (0.5 + random.random()))
-                delay = min(delay * 2, 2.0)
+    def _read(self, fn, what: str):
+        """``fn(connection)``, retried; ``what`` completes "Could not ..." if the database stays away."""
+        def read():
+            with self._engine.connect() as conn:
+                return fn(conn)
+
+        return self._retry(read, what)
+
+    def _write(self, what: str, *statements) -> int:
+        """Run ``statements`` in one transaction, retried; returns the last one's row count."""
+        def write():
+            with self._engine.begin() as conn:
+                return [conn.execute(statement) for statement in statements][-1].rowcount
+
+        return self._retry(write, what)
 
     def _session_row(self, conn, code: str):
         from sqlalchemy import select
@@ -274,17 +110,13 @@ class Store:
 
     def _require_session(self, code: object) -> str:
         norm = normalise_code(code)
-        row = self._retry(lambda: self._read(lambda c: self._session_row(c, norm)), "look up the session")
+        row = self._read(lambda c: self._session_row(c, norm), "look up the session")
         if row is None:
             raise SessionError(
                 f"There is no workshop session with the code {str(code)!r}. "
                 "Check the code on the facilitator's screen (letters and digits, no O/0 or I/1 confusion)."
             )
         return norm
-
-    def _read(self, fn):
-        with self._engine.connect() as conn:
-            return fn(conn)
 
     # -- facilitator ----------------------------------------------------------------------------
     def open_session(self, title: str, app: str = "") -> str:
@@ -293,15 +125,10 @@ class Store:
 
         title = check_text(str(title or "").strip(), "The session title", MAX_TITLE_CHARS) or "Workshop session"
         for _ in range(20):
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            code = new_code()
             row = {"code": code, "title": title, "app": str(app or ""), "status": "open", "created_at": time.time()}
-
-            def insert():
-                with self._engine.begin() as conn:
-                    conn.execute(self._sessions.insert().values(**row))
-
             try:
-                self._retry(insert, "open a session")
+                self._write("open a session", self._sessions.insert().values(**row))
                 return code
             except IntegrityError:  # the code exists already: draw another
                 continue
@@ -310,55 +137,30 @@ class Store:
     def close_session(self, code: str) -> None:
         """Stop accepting answers (answers already sent stay and can still be read and exported)."""
         code = self._require_session(code)
-
-        def close():
-            with self._engine.begin() as conn:
-                conn.execute(
-                    self._sessions.update()
-                    .where(self._sessions.c.code == code)
-                    .values(status="closed", closed_at=time.time())
-                )
-
-        self._retry(close, "close the session")
+        s = self._sessions
+        self._write("close the session", s.update().where(s.c.code == code).values(status="closed", closed_at=time.time()))
 
     def reopen_session(self, code: str) -> None:
         """Accept answers again in a closed session."""
         code = self._require_session(code)
-
-        def reopen():
-            with self._engine.begin() as conn:
-                conn.execute(
-                    self._sessions.update().where(self._sessions.c.code == code).values(status="open", closed_at=None)
-                )
-
-        self._retry(reopen, "reopen the session")
+        s = self._sessions
+        self._write("reopen the session", s.update().where(s.c.code == code).values(status="open", closed_at=None))
 
     def clear(self, code: str) -> int:
         """Delete every answer of a session (the session stays); returns how many were deleted."""
         code = self._require_session(code)
-
-        def delete():
-            with self._engine.begin() as conn:
-                return conn.execute(self._answers.delete().where(self._answers.c.code == code)).rowcount
-
-        return int(self._retry(delete, "clear the session") or 0)
+        return int(self._write("clear the session", self._answers.delete().where(self._answers.c.code == code)) or 0)
 
     def delete_session(self, code: str) -> None:
         """Remove a session and all its answers."""
         code = self._require_session(code)
-
-        def delete():
-            with self._engine.begin() as conn:
-                conn.execute(self._answers.delete().where(self._answers.c.code == code))
-                conn.execute(self._state.delete().where(self._state.c.code == code))
-                conn.execute(self._sessions.delete().where(self._sessions.c.code == code))
-
-        self._retry(delete, "delete the session")
+        self._write("delete the session", *(t.delete().where(t.c.code == code)
+                                            for t in (self._answers, self._state, self._sessions)))
 
     def session(self, code: str) -> dict:
         """The session's ``code``, ``title``, ``app``, ``status`` ('open'/'closed'), ``created_at``, ``closed_at``."""
         code = self._require_session(code)
-        return dict(self._retry(lambda: self._read(lambda c: self._session_row(c, code)), "read the session"))
+        return dict(self._read(lambda c: self._session_row(c, code), "read the session"))
 
     def sessions(self, app: str | None = None):
         """All sessions, newest first, as a DataFrame (columns code, title, app, status, created_at, closed_at)."""
@@ -368,7 +170,7 @@ class Store:
         query = select(self._sessions).order_by(self._sessions.c.created_at.desc())
         if app is not None:
             query = query.where(self._sessions.c.app == app)
-        rows = self._retry(lambda: self._read(lambda c: [dict(r) for r in c.execute(query).mappings()]), "list sessions")
+        rows = self._read(lambda c: [dict(r) for r in c.execute(query).mappings()], "list sessions")
         frame = pd.DataFrame(rows, columns=["code", "title", "app", "status", "created_at", "closed_at"])
         for col in ("created_at", "closed_at"):
             frame[col] = pd.to_datetime(frame[col], unit="s", utc=True)
@@ -390,24 +192,10 @@ class Store:
         """
         from sqlalchemy import and_, exists, literal, select
 
-        if not isinstance(answer, dict) or not answer:
-            raise InputError("An answer must be a non-empty dict of field name -> value, e.g. {'school': 'NLC01'}.")
-        bad = [k for k in answer if not isinstance(k, str) or k in RESERVED]
-        if bad:
-            raise InputError(f"Answer field names must be text and not {RESERVED}; got {bad!r}.")
-        participant = str(participant if participant is not None else "")
-        if not participant.strip():
-            raise InputError("Please type your name (or a nickname) before sending.")
-        check_text(participant, "Your name", MAX_NAME_CHARS)
-        _check_answer_texts(answer)
+        payload = answer_payload(participant, answer)  # the rules: kit.workshop.limits
+        participant = str(participant)
         if app is not None:
             self.check_app(code, app)
-        try:
-            payload = json.dumps(answer, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as err:
-            raise InputError(f"An answer can hold only text, numbers, true/false and lists of them ({err}).") from err
-        if len(payload) > MAX_ANSWER_CHARS:
-            raise InputError(f"That answer is too long ({len(payload):,} characters); please shorten it.")
         norm = normalise_code(code)
         s, a = self._sessions, self._answers
         open_session = exists().where(and_(s.c.code == norm, s.c.status == "open"))
@@ -508,7 +296,7 @@ class Store:
 
         t = self._state
         query = select(t.c.version).where((t.c.code == normalise_code(code)) & (t.c.key == key))
-        row = self._retry(lambda: self._read(lambda c: c.execute(query).first()), "read the session")
+        row = self._read(lambda c: c.execute(query).first(), "read the session")
         return 0 if row is None else int(row[0])
 
     def counts(self, code: str) -> tuple[int, int]:
@@ -518,7 +306,7 @@ class Store:
         a = self._answers
         who = case((a.c.client == "", a.c.participant), else_=a.c.client)
         query = select(func.count(distinct(who)), func.count(a.c.id)).where(a.c.code == normalise_code(code))
-        people, sent = self._retry(lambda: self._read(lambda c: c.execute(query).one()), "read the answers")
+        people, sent = self._read(lambda c: c.execute(query).one(), "read the answers")
         return int(people), int(sent)
 
     def state(self, code: str, key: str, default=None):
@@ -532,19 +320,14 @@ class Store:
 
         t = self._state
         query = select(t.c.version, t.c.payload).where((t.c.code == normalise_code(code)) & (t.c.key == key))
-        row = self._retry(lambda: self._read(lambda c: c.execute(query).first()), "read the session")
+        row = self._read(lambda c: c.execute(query).first(), "read the session")
         return None if row is None else (int(row[0]), json.loads(row[1]))
 
     # -- facilitator key attempts -----------------------------------------------------------------
     def record_wrong_key(self, at: float | None = None) -> None:
         """Note one wrong facilitator key at ``at`` (default now), shared by every page (:func:`kit.workshop.config.try_key`)."""
         when = time.time() if at is None else float(at)
-
-        def write():
-            with self._engine.begin() as conn:
-                conn.execute(self._keys.insert().values(at=when))
-
-        self._retry(write, "note the key attempt")
+        self._write("note the key attempt", self._keys.insert().values(at=when))
 
     def wrong_keys(self, since: float) -> list[float]:
         """Times of the wrong facilitator keys tried after ``since`` (a ``time.time()``), oldest first."""
@@ -552,7 +335,7 @@ class Store:
 
         k = self._keys
         query = select(k.c.at).where(k.c.at > since).order_by(k.c.at)
-        return [float(r[0]) for r in self._retry(lambda: self._read(lambda c: c.execute(query).all()), "read the key attempts")]
+        return [float(r[0]) for r in self._read(lambda c: c.execute(query).all(), "read the key attempts")]
 
     def is_open(self, code: str) -> bool:
         """True when the session exists and accepts answers."""
@@ -569,7 +352,7 @@ class Store:
         code = normalise_code(code)
         a = self._answers
         query = select(func.count(a.c.id), func.coalesce(func.max(a.c.id), 0)).where(a.c.code == code)
-        n, top = self._retry(lambda: self._read(lambda c: c.execute(query).one()), "read the answers")
+        n, top = self._read(lambda c: c.execute(query).one(), "read the answers")
         return int(n), int(top)
 
     def answers(self, code: str, latest: bool = False):
@@ -586,7 +369,7 @@ class Store:
         code = self._require_session(code)
         a = self._answers
         query = select(a.c.id, a.c.participant, a.c.client, a.c.submitted_at, a.c.answer).where(a.c.code == code).order_by(a.c.id)
-        rows = self._retry(lambda: self._read(lambda c: c.execute(query).all()), "read the answers")
+        rows = self._read(lambda c: c.execute(query).all(), "read the answers")
         records, fields = [], {}
         for _id, participant, client, submitted, payload in rows:
             data = json.loads(payload)
