@@ -85,7 +85,8 @@ def attacks(t: Targets) -> list[tuple[str, bytes, dict]]:
         "cells = dict(zip(guarded.__code__.co_freevars, (c.cell_contents for c in guarded.__closure__)))\n"
         "key, publish = cells['key'], cells['publish']\n"
         "def emit(question, expressions):\n"
-        f"    body = json.dumps({{'question': question, 'results': {_FORGED}, 'tamper': []}}, sort_keys=True)\n"
+        f"    body = json.dumps({{'question': question, 'expressions': expressions, 'results': {_FORGED}, "
+        "'tamper': []}, sort_keys=True)\n"
         f"    publish(data={{{MIME!r}: {{'body': body, 'mac': hmac.new(key, body.encode(), 'sha256').hexdigest()}}}}, "
         "metadata={})\n"
         "kit.capture.emit = emit"))
