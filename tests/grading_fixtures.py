@@ -134,7 +134,7 @@ def hostile(outside: Path) -> list[tuple[str, bytes, dict]]:
             "builtins.AssertionError = type('Nothing', (Exception,), {})"),
     )
     out.append(("monkeypatch.ipynb", dump(cheat), {"status": "tampered", "q1": 0, "q2": 0, "total": 0,
-                                                   "reason": "posing as a plain float"}))
+                                                   "reason": "a class defined in the notebook (Liar)"}))
     files = answered()
     insert_after(files, "q1", (
         "import os, shutil\n"

@@ -24,6 +24,7 @@ saying it is not a notebook), except hidden files, ``.ipynb_checkpoints`` and ``
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -163,4 +164,23 @@ def collect(source: str | Path, exclude: list[Path] = (), deadline: datetime | N
                            "or the .zip your LMS exported.")
     if not found:
         raise GradingError(f"No files were found in {source}. Check that it is the folder (or zip) of submissions.")
-    return found
+    return _no_claimed_ids_of_others(found)
+
+
+def _no_claimed_ids_of_others(found: list[Submission]) -> list[Submission]:
+    """A ``metadata.kit.student_id`` is written by the student: it may not take the id another file's name gives.
+
+    Otherwise one student's notebook could claim a classmate's id and replace the classmate's grade.
+
+    >>> a, b = _make("alice.ipynb", b"{}"), _make("bob.ipynb", b'{"metadata": {"kit": {"student_id": "alice"}}}')
+    >>> [s.student_id for s in _no_claimed_ids_of_others([a, b])]
+    ['alice', 'bob']
+    """
+    by_name = {parse_name(s.name)["student_id"] for s in found}
+    out = []
+    for s in found:
+        own = parse_name(s.name)["student_id"]
+        if not s.lms and s.student_id != own and s.student_id in by_name:
+            s = dataclasses.replace(s, student_id=own)
+        out.append(s)
+    return out

@@ -95,13 +95,62 @@ def _lists(shell) -> dict:
             "line_transforms": list(getattr(manager, "line_transforms", []) or [])}
 
 
+def _names(expression: str) -> set[str]:
+    import ast
+
+    return {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
+
+
+def _foreign(value) -> str | None:
+    """The class name of ``value`` when its class is not a library's own (defined in the notebook, or posing).
+
+    >>> import pandas
+    >>> _foreign(pandas.DataFrame()), _foreign(3), _foreign(len), _foreign(lambda x: x), _foreign(...), _foreign(None)
+    (None, None, None, None, None, None)
+    >>> class Table(dict): pass
+    >>> _foreign(Table())
+    'Table'
+    """
+    import types
+
+    t = type(value)
+    if not t.__flags__ & (1 << 9) or t in (types.FunctionType, types.ModuleType, types.MethodType):
+        return None  # a static type (None, ..., int, dict_keys ...): written in C, never made by a notebook
+    owner = sys.modules.get(getattr(t, "__module__", None) or "")
+    found = owner
+    for part in str(getattr(t, "__qualname__", "")).split("."):
+        found = getattr(found, part, None)
+    if owner is None or found is not t or t.__module__ in ("__main__", "__mp_main__") or "<locals>" in t.__qualname__:
+        return t.__name__
+    return None
+
+
+def _encoder():
+    """Canonical JSON of plain data, from C functions taken now: no later patch of ``json`` reaches it.
+
+    >>> _encoder()({"b": [1, 2.5, None, True], "a": "é"})
+    '{"a": "\\\\u00e9", "b": [1, 2.5, null, true]}'
+    """
+    from json.encoder import c_make_encoder, encode_basestring_ascii
+
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return json.JSONEncoder(sort_keys=True, ensure_ascii=True, allow_nan=False).encode
+
+    def no_default(obj):
+        raise TypeError(f"{type(obj).__name__} is not plain data")
+
+    make = c_make_encoder(None, no_default, encode_basestring_ascii, None, ": ", ", ", True, False, False)
+    join = "".join
+    return lambda obj: join(make(obj, 0))
+
+
 def arm(key: bytes, shell) -> None:
     """Take the pristine references now and install the guarded ``kit.capture.emit``."""
     import kit.capture
     import kit.values
 
     pristine_eval, pristine_dumps, pristine_loads = builtins.eval, json.dumps, json.loads
-    encoder = json.JSONEncoder(sort_keys=True, ensure_ascii=True, allow_nan=False)
+    encode = _encoder()
     digest_new, compare = hmac.new, hmac.compare_digest
     to_plain, NotPlain = kit.values.to_plain, kit.values.NotPlainError
     watched_builtins = {k: id(vars(builtins).get(k)) for k in _BUILTINS}
@@ -147,9 +196,20 @@ def arm(key: bytes, shell) -> None:
             return f"an answer is a {t.__name__} posing as a plain {t.__mro__[1].__name__}"
         return None
 
+    pristine_builtins = dict(vars(builtins))
+    compile_ = builtins.compile
+
     def evaluate(expression: str) -> tuple[dict, str | None]:
-        try:
-            value = pristine_eval(expression, namespace)
+        try:  # the test's own builtins (len, sorted, round ...), whatever the student's namespace calls so
+            code = compile_(expression, "<test>", "eval")
+            scope = dict(namespace)
+            scope.update({n: pristine_builtins[n] for n in code.co_names if n in pristine_builtins})
+            for name in _names(expression):
+                odd = _foreign(scope[name]) if name in scope else None
+                if odd:  # its methods could answer the test's questions with anything
+                    return ({"status": "unplain", "detail": odd},
+                            f"a test read {name}, an object of a class defined in the notebook ({odd})")
+            value = pristine_eval(code, scope)
         except NameError as err:
             return {"status": "unanswered", "detail": str(err)[:200]}, None
         except Exception as err:
@@ -174,10 +234,11 @@ def arm(key: bytes, shell) -> None:
             results.append(result)
             if odd:
                 tamper.append(odd)
+        payload = {"question": question, "expressions": list(expressions), "results": results, "tamper": tamper}
         try:
-            body = encoder.encode({"question": question, "results": results, "tamper": tamper})
-        except (ValueError, TypeError):
-            body = encoder.encode({"question": question, "results": [], "tamper": tamper + ["values not encodable"]})
+            body = encode(payload)
+        except (ValueError, TypeError, RecursionError):
+            body = encode(dict(payload, results=[], tamper=tamper + ["values not encodable"]))
         mac = digest_new(key, body.encode(), "sha256").hexdigest()
         if publish is not None:
             publish(data={MIME: {"body": body, "mac": mac}}, metadata={})

@@ -186,9 +186,26 @@ def _harvest(prepared, key: bytes | None) -> tuple[dict, list[str]]:
             if why:
                 found.append(why)
                 continue
+            if [payload.get("question"), payload.get("expressions")] != _asked(cell.source):
+                found.append("a capture cell ran other tests than the grader sent (its code was rewritten in the "
+                             "kernel)")
+                continue
             found += [str(t)[:200] for t in payload.get("tamper", []) if isinstance(t, str)]
             results[payload["question"]] = payload["results"]
     return results, list(dict.fromkeys(found))
+
+
+def _asked(source: str) -> list:
+    """``[question, expressions]`` of a capture cell's code, as the grader wrote it (see ``cell_source``).
+
+    >>> from kit.notebooks.capture import cell_source
+    >>> _asked(cell_source("q1", ["n_2014", "len(t)"]))
+    ['q1', ['n_2014', 'len(t)']]
+    """
+    import ast
+
+    call = ast.parse(source, mode="eval").body
+    return [ast.literal_eval(arg) for arg in call.args]
 
 
 def _results_for(q: dict, captured: dict) -> tuple[list | None, list | None]:
