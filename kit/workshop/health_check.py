@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from kit.workshop import components as C
+from kit.instruments import ITEMS, SCALES  # the questionnaire the dataset uses too (plain Python, no pandas)
 
 __all__ = ["APP", "TITLE", "PURPOSE", "QUESTIONS", "SCALE_LABELS", "room_profile", "earlier_profile",
            "comparison", "draw_png", "app"]
@@ -37,29 +38,6 @@ QUESTIONS = [
 SCALE_LABELS = {"trust": "Trust", "shared_goals": "Shared goals", "participation": "Participation"}
 AGREE = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 ROLES = ["leader", "teacher", "other"]
-
-
-# The wording and scales of kit.data.partnership_survey, copied so that the page shows without
-# importing pandas (first render is benchmarked); tests/test_workshop_apps.py checks they are equal.
-ITEMS = {
-    "trust1": "I can rely on colleagues in partner schools to do what they say they will do.",
-    "trust2": "I feel able to share our school's problems openly with partner schools.",
-    "trust3": "I worry that partner schools will use what we share to their own advantage.",
-    "trust4": "Partner schools respect our school's expertise.",
-    "goals1": "The partnership has clear aims that I understand.",
-    "goals2": "Our school's priorities fit the partnership's priorities.",
-    "goals3": "Partner schools want the same things for pupils as we do.",
-    "goals4": "The partnership's aims have little to do with my day-to-day work.",
-    "part1": "I take part in joint planning or enquiry with partner schools.",
-    "part2": "I rarely have time to attend partnership activities.",
-    "part3": "Staff in my school are involved in partnership work.",
-    "part4": "I have visited a partner school to see practice in the last term.",
-}
-SCALES = {
-    "trust": ["trust1", "trust2", "-trust3", "trust4"],
-    "shared_goals": ["goals1", "goals2", "goals3", "-goals4"],
-    "participation": ["part1", "-part2", "part3", "part4"],
-}
 
 
 def _survey_meta():
