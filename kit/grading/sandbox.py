@@ -73,7 +73,7 @@ def view_paths() -> list[tuple[str, str]]:
     >>> sorted(set(k for k, _ in view_paths()))
     ['ro', 'ro-try']
     """
-    from kit.build import repo_root
+    from kit.notebooks.build import repo_root
 
     kit_dir = Path(__file__).resolve().parents[1]
     paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent,

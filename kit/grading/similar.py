@@ -39,7 +39,7 @@ def answers_of(data: bytes, spec: dict) -> dict[str, str]:
     """
     import nbformat
 
-    from kit.execute import locate_questions
+    from kit.notebooks.run import locate_questions
 
     try:
         nb = nbformat.from_dict(json.loads(data.decode("utf-8-sig")))

@@ -167,8 +167,8 @@ def _prepare(nb, spec: dict):
 
 def _harvest(prepared, key: bytes | None) -> tuple[dict, list[str]]:
     """Capture results by question (verified when ``key`` is set) and the tampering found, outside the kernel."""
-    from kit.capture import MIME
-    from kit.execute import harvest
+    from kit.notebooks.capture import MIME
+    from kit.notebooks.run import harvest
 
     if key is None:  # unsafe mode: plain kernels, unsigned captures
         return harvest(prepared), []
@@ -224,7 +224,7 @@ def _results_for(q: dict, captured: dict) -> tuple[list | None, list | None]:
 
 
 def _reason(run, nb, status: str, limits: dict) -> str:
-    from kit.execute import locate_questions
+    from kit.notebooks.run import locate_questions
 
     regions = locate_questions(nb)
 
