@@ -158,3 +158,21 @@ def test_marks_with_decimal_comma_and_blank_rows():
             {"question": "q3", "marks": "", "sha256": "ab", "submission": "a.ipynb"}]
     assert manual.read_marks(rows, {"q3": 2.0}, {("a.ipynb", "ab"): "abcdef"}) == {
         "abcdef": {"q3": {"marks": 1.5, "comment": ""}}}
+
+
+@pytest.mark.parametrize("student, master, tolerance", [
+    (0.12345649, 0.12345651, None),   # the review's case: check() refused it, the grader gave full marks
+    (0.1234, 0.1235, None), (2.6, 2.5, 0.2), (2.75, 2.5, 0.2), (1.000001, 0.9999995, None), (-0.0, 1e-12, None),
+    (15, 15.0, None), (3.14159, 3.1416, 0.001),
+])
+def test_check_and_the_grader_agree_on_every_number(student, master, tolerance):
+    """One meaning of correct: what check() tells the student is what the grader marks."""
+    from kit.notebooks.checks import question_entry, run_check
+
+    cheap = {"method": "scrypt", "n": 2, "r": 1, "p": 1}
+    meta = {"name": "q1", "points": 1.0, "tests": [{"expression": "x", "hint": "Look again.", "points": 1.0,
+                                                    "hidden": False, "condition": None, "tolerance": tolerance}]}
+    entry = question_entry(meta, [{"status": "ok", "value": master}], salt="agree", params=cheap)
+    said = run_check({"questions": {"q1": entry}, "fingerprint": cheap}, "q1", {"x": student}).all_passed
+    marked = judge.judge_test(dict(meta["tests"][0], expected=master), {"status": "ok", "value": student})["passed"]
+    assert said == marked, (student, master, tolerance, said, marked)

@@ -3,8 +3,8 @@
 Nothing here runs inside a student's kernel: the values arrive as JSON (numbers, text, lists,
 dicts, tables), so an object whose ``__eq__`` always says True, or a patched ``pandas.testing``,
 has nothing to work on. Each test is worth its points, all or nothing; a question's score is
-the sum of the tests it passes. ``# check:`` conditions are judged exactly as the students'
-``check()`` judges them (:mod:`kit.checks`).
+the sum of the tests it passes. Correct means what it means to ``check()``: :func:`kit.notebooks.values.passes`
+(conditions, tolerances, and numbers to 6 significant figures alike).
 
 >>> test = {"expression": "gap", "points": 1.0, "hidden": False, "hint": "Subtract.",
 ...         "condition": None, "tolerance": 0.01, "expected": 9.25}
@@ -17,8 +17,7 @@ True
 from __future__ import annotations
 
 from kit.notebooks.capture import raised_inside
-from kit.notebooks.checks import _judge as _judge_condition
-from kit.notebooks.values import describe_difference
+from kit.notebooks.values import describe_difference, passes
 
 __all__ = ["judge_test", "judge_question", "HIDDEN_FAILED"]
 
@@ -31,12 +30,15 @@ def judge_test(test: dict, result: dict | None) -> dict:
     status = (result or {}).get("status", "not-run")
     out["status"] = status
     if status == "ok":
+        # One meaning of "correct" for check() and the grader (kit.notebooks.values.passes): a value
+        # check() accepts earns the points, and one it refuses does not.
+        passed = passes({"condition": test.get("condition"), "tolerance": test.get("tolerance")}, result,
+                        test.get("expected"))
         if test.get("condition"):
-            passed = _judge_condition({"condition": test["condition"]}, result)
             difference = None if passed else "the answer does not meet the condition"
         else:
-            difference = describe_difference(result["value"], test["expected"], test.get("tolerance"))
-            passed = difference is None
+            difference = None if passed else (describe_difference(result["value"], test["expected"], test.get("tolerance"))
+                                              or "the answer is not the expected value")
         out["passed"] = passed
         if not passed:
             out["status"] = "wrong"

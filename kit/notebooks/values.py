@@ -233,8 +233,10 @@ def matches(student, expected, tolerance: float | None = None) -> bool:
     """The one meaning of "correct" for a plain value, shared by ``check()`` and the grader.
 
     A number matches when the expected value's rounding step is one of the student's
-    :func:`neighbours`; anything else (text, lists, tables) matches when both are equal with every
-    number rounded to its step (6 significant figures, or the test's tolerance).
+    :func:`neighbours`; lists, dictionaries and tables match when they have the same shape and
+    every number in them matches so; text and True/False when equal. (``check()`` holds only a
+    fingerprint of a table, so it compares every number rounded to its step: on a table whose
+    numbers sit on a rounding boundary it can be stricter than the grader, never more lenient.)
 
     >>> matches(0.12345649, 0.12345651)
     True
@@ -242,9 +244,15 @@ def matches(student, expected, tolerance: float | None = None) -> bool:
     False
     >>> matches({"a": [1, 2.0000001]}, {"a": [1.0, 2]})
     True
+    >>> matches({"a": [1, 2.6]}, {"a": [1, 2.5]}, tolerance=0.2), matches([0.7, "x"], [0.5, "x"], tolerance=0.1)
+    (True, False)
     """
     if _is_number(student) and _is_number(expected):
         return _grid(expected, tolerance) in neighbours(student, tolerance)
+    if type(student) is list and type(expected) is list:
+        return len(student) == len(expected) and all(matches(s, e, tolerance) for s, e in zip(student, expected))
+    if type(student) is dict and type(expected) is dict:
+        return student.keys() == expected.keys() and all(matches(student[k], expected[k], tolerance) for k in expected)
     return _canonical(_rounded(student, tolerance)) == _canonical(_rounded(expected, tolerance))
 
 
