@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+import kit
 import kit.data
 import kit.review as review
 from kit.checks import run_check
@@ -112,32 +113,32 @@ def test_q4_exact_recall(spec, data):
     synthetic = data[1]
     exact = review.find_duplicates(synthetic, fuzzy=False, use_doi=False)
     right = float(review.score_against_truth(synthetic, exact)["recall"].iloc[0])
-    assert run_check(spec, "q4", {"exact_recall": right}).all_passed
+    assert run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": right}).all_passed
     # Typical mistakes: the number of pairs instead of the recall; the full method's recall.
-    assert "proportion between 0 and 1" in first_hint(run_check(spec, "q4", {"exact_recall": 371}))
+    assert "proportion between 0 and 1" in first_hint(run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": 371}))
     full = float(review.score_against_truth(synthetic, review.find_duplicates(synthetic))["recall"].iloc[0])
-    assert "fuzzy=False, use_doi=False" in first_hint(run_check(spec, "q4", {"exact_recall": full}))
+    assert "fuzzy=False, use_doi=False" in first_hint(run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": full}))
     # The score table or column; the precision (1.0) instead of the recall; a percentage; rounding is fine.
     score = review.score_against_truth(synthetic, exact)
-    assert "one number" in first_hint(run_check(spec, "q4", {"exact_recall": score["recall"]}))
-    assert "not 'precision'" in first_hint(run_check(spec, "q4", {"exact_recall": float(score["precision"].iloc[0])}))
-    assert "not 50" in first_hint(run_check(spec, "q4", {"exact_recall": 100 * right}))
-    assert run_check(spec, "q4", {"exact_recall": round(right, 2)}).all_passed
+    assert "one number" in first_hint(run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": score["recall"]}))
+    assert "not 'precision'" in first_hint(run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": float(score["precision"].iloc[0])}))
+    assert "not 50" in first_hint(run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": 100 * right}))
+    assert run_check(spec, "q4", {"kit": kit, "synthetic": synthetic, "exact_recall": round(right, 2)}).all_passed
 
 
 def test_q6_screening(spec, data):
     synthetic, unique, screened = data[1], data[2], data[3]
     right = int((screened["decision"] == "include").sum())
-    assert run_check(spec, "q6", {"n_included": right}).all_passed
+    assert run_check(spec, "q6", {"kit": kit, "unique_synthetic": unique, "include": INCLUDE, "n_included": right}).all_passed
     # Typical mistakes: counting every screened row; screening the raw export with its duplicates.
-    assert "'decision' column" in first_hint(run_check(spec, "q6", {"n_included": len(screened)}))
+    assert "'decision' column" in first_hint(run_check(spec, "q6", {"kit": kit, "unique_synthetic": unique, "include": INCLUDE, "n_included": len(screened)}))
     # Counting the excluded ones; giving the table of counts.
-    assert "fewer than half" in first_hint(run_check(spec, "q6", {"n_included": int((screened["decision"] == "exclude").sum())}))
-    assert "one whole number" in first_hint(run_check(spec, "q6", {"n_included": screened["decision"].value_counts()}))
+    assert "fewer than half" in first_hint(run_check(spec, "q6", {"kit": kit, "unique_synthetic": unique, "include": INCLUDE, "n_included": int((screened["decision"] == "exclude").sum())}))
+    assert "one whole number" in first_hint(run_check(spec, "q6", {"kit": kit, "unique_synthetic": unique, "include": INCLUDE, "n_included": screened["decision"].value_counts()}))
     raw = review.screen(synthetic, include=INCLUDE, exclude=EXCLUDE)
     wrong = int((raw["decision"] == "include").sum())
     assert wrong != right
-    assert "de-duplicated records" in first_hint(run_check(spec, "q6", {"n_included": wrong}))
+    assert "de-duplicated records" in first_hint(run_check(spec, "q6", {"kit": kit, "unique_synthetic": unique, "include": INCLUDE, "n_included": wrong}))
 
 
 def test_q7_prisma(spec, data):
