@@ -117,11 +117,19 @@ def test_07_q7_ratio_upside_down():
     prog = schools[schools["programme"]].groupby("year")["attainment"].mean()
     nat = schools.groupby("year")["attainment"].mean()
     pg, ng = prog[2008] - prog[2007], nat[2008] - nat[2007]
-    assert run_check(s, "q7", {"times_national": round(float(pg / ng), 1)}).all_passed
-    assert "not the other way round" in first_hint(run_check(s, "q7", {"times_national": round(float(ng / pg), 1)}))
+    ns = {"programme_gain": pg, "national_gain": ng}
+    assert run_check(s, "q7", {**ns, "times_national": round(float(pg / ng), 1)}).all_passed
+    assert "not the other way round" in first_hint(run_check(s, "q7", {**ns, "times_national": round(float(ng / pg), 1)}))
     # Over the programme years instead of from the year before it.
     wrong = round(float((prog[2011] - prog[2008]) / (nat[2011] - nat[2008])), 1)
-    assert "2008 value minus the 2007 value" in first_hint(run_check(s, "q7", {"times_national": max(wrong, 1.25)}))
+    assert "2008 value minus the 2007 value" in first_hint(run_check(s, "q7", {**ns, "times_national": max(wrong, 1.3)}))
+    # Not rounded: loses the mark and says so (teacher-b, 07 q7); a reversed subtraction is told apart from a
+    # reversed division; levels instead of gains get their own hint.
+    unrounded = run_check(s, "q7", {**ns, "times_national": float(pg / ng)})
+    assert not unrounded.all_passed and "round to 1 decimal place" in first_hint(unrounded)
+    assert "A negative ratio" in first_hint(run_check(s, "q7", {**ns, "times_national": round(float(pg / -ng), 1)}))
+    levels = {"programme_gain": prog[2008], "national_gain": nat[2008], "times_national": round(float(prog[2008] / nat[2008]), 1)}
+    assert "not a level" in first_hint(run_check(s, "q7", levels))
 
 
 # ---------------------------------------------------------------- 08 segregation
