@@ -175,14 +175,19 @@ def test_08_q2_and_q3():
     assert "not rounded" in first_hint(run_check(s, "q2", {"extra_isolation": right + 0.0123}))
     la = segregation.indices(PRIMARY_2014, "disadvantaged", "pupils", by="local_authority")
     top = la.sort_values("gorard", ascending=False)["local_authority"].head(3).tolist()
-    assert run_check(s, "q3", {"most_segregated": top}).all_passed
+    ns = {"schools": _PANEL, "segregation": segregation}
+    assert run_check(s, "q3", {**ns, "most_segregated": top}).all_passed
     bottom = la.sort_values("gorard")["local_authority"].head(3).tolist()
-    assert "ascending=False" in first_hint(run_check(s, "q3", {"most_segregated": bottom}))
+    assert "ascending=False" in first_hint(run_check(s, "q3", {**ns, "most_segregated": bottom}))
     rows = la.sort_values("gorard", ascending=False).head(3)
-    assert "list of three names" in first_hint(run_check(s, "q3", {"most_segregated": rows}))
+    assert "list of three names" in first_hint(run_check(s, "q3", {**ns, "most_segregated": rows}))
     by_d = la.sort_values("dissimilarity", ascending=False)["local_authority"].head(3).tolist()
     assert by_d != top  # D and GS agree on the top authority but not on the top three
-    assert "not dissimilarity" in first_hint(run_check(s, "q3", {"most_segregated": by_d}))
+    assert "not dissimilarity" in first_hint(run_check(s, "q3", {**ns, "most_segregated": by_d}))
+    # both phases of 2014 mixed, sorted correctly: the hint is about the table, not the sorting (teacher-b, 08 q3)
+    both = segregation.indices(_PANEL[_PANEL["year"] == 2014], "disadvantaged", "pupils", by="local_authority")
+    mixed = both.sort_values("gorard", ascending=False)["local_authority"].head(3).tolist()
+    assert "primary schools of 2014" in first_hint(run_check(s, "q3", {**ns, "most_segregated": mixed}))
 
 
 def test_08_q5_real_instead_of_random_and_q6_counting_schools():
