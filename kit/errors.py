@@ -169,8 +169,18 @@ def require_columns(data, columns: Iterable[str], *, table: str = "The table") -
     for col in columns:
         if col not in data.columns:
             close = difflib.get_close_matches(str(col), have, n=1, cutoff=0.6)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
             where = "Column" if table == "The table" else f"{table}: column"
+            # A name that only adds to an existing one ('random_disadvantaged' when there is 'disadvantaged')
+            # is usually a column an earlier cell makes: suggesting the existing one would send the student
+            # to the wrong column.
+            if close and len(str(col)) - len(close[0]) >= 3 and close[0] in str(col):
+                raise MissingColumnError(
+                    f"{where} {col!r} was not found. It looks like a column that an earlier cell makes (it is not "
+                    f"the column {close[0]!r}): run the cell that makes {col!r} first (Shift+Enter), then this one "
+                    f"again, and check that you used the right table. The table has these columns: {_quote_list(have)}.",
+                    column=col, available=list(data.columns), suggestion=None, table=table,
+                )
+            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise MissingColumnError(
                 f"{where} {col!r} was not found.{hint} The table has these columns: "
                 f"{_quote_list(have)}. Check the spelling (capitals matter), or choose one of those. If an earlier cell makes this column, run that cell first, and check that you used the right table.",

@@ -117,11 +117,19 @@ def test_07_q7_ratio_upside_down():
     prog = schools[schools["programme"]].groupby("year")["attainment"].mean()
     nat = schools.groupby("year")["attainment"].mean()
     pg, ng = prog[2008] - prog[2007], nat[2008] - nat[2007]
-    assert run_check(s, "q7", {"times_national": round(float(pg / ng), 1)}).all_passed
-    assert "not the other way round" in first_hint(run_check(s, "q7", {"times_national": round(float(ng / pg), 1)}))
+    ns = {"programme_gain": pg, "national_gain": ng}
+    assert run_check(s, "q7", {**ns, "times_national": round(float(pg / ng), 1)}).all_passed
+    assert "not the other way round" in first_hint(run_check(s, "q7", {**ns, "times_national": round(float(ng / pg), 1)}))
     # Over the programme years instead of from the year before it.
     wrong = round(float((prog[2011] - prog[2008]) / (nat[2011] - nat[2008])), 1)
-    assert "2008 value minus the 2007 value" in first_hint(run_check(s, "q7", {"times_national": max(wrong, 1.25)}))
+    assert "2008 value minus the 2007 value" in first_hint(run_check(s, "q7", {**ns, "times_national": max(wrong, 1.3)}))
+    # Not rounded: loses the mark and says so (teacher-b, 07 q7); a reversed subtraction is told apart from a
+    # reversed division; levels instead of gains get their own hint.
+    unrounded = run_check(s, "q7", {**ns, "times_national": float(pg / ng)})
+    assert not unrounded.all_passed and "round to 1 decimal place" in first_hint(unrounded)
+    assert "A negative ratio" in first_hint(run_check(s, "q7", {**ns, "times_national": round(float(pg / -ng), 1)}))
+    levels = {"programme_gain": prog[2008], "national_gain": nat[2008], "times_national": round(float(prog[2008] / nat[2008]), 1)}
+    assert "not a level" in first_hint(run_check(s, "q7", levels))
 
 
 # ---------------------------------------------------------------- 08 segregation
@@ -167,14 +175,19 @@ def test_08_q2_and_q3():
     assert "not rounded" in first_hint(run_check(s, "q2", {"extra_isolation": right + 0.0123}))
     la = segregation.indices(PRIMARY_2014, "disadvantaged", "pupils", by="local_authority")
     top = la.sort_values("gorard", ascending=False)["local_authority"].head(3).tolist()
-    assert run_check(s, "q3", {"most_segregated": top}).all_passed
+    ns = {"schools": _PANEL, "segregation": segregation}
+    assert run_check(s, "q3", {**ns, "most_segregated": top}).all_passed
     bottom = la.sort_values("gorard")["local_authority"].head(3).tolist()
-    assert "ascending=False" in first_hint(run_check(s, "q3", {"most_segregated": bottom}))
+    assert "ascending=False" in first_hint(run_check(s, "q3", {**ns, "most_segregated": bottom}))
     rows = la.sort_values("gorard", ascending=False).head(3)
-    assert "list of three names" in first_hint(run_check(s, "q3", {"most_segregated": rows}))
+    assert "list of three names" in first_hint(run_check(s, "q3", {**ns, "most_segregated": rows}))
     by_d = la.sort_values("dissimilarity", ascending=False)["local_authority"].head(3).tolist()
     assert by_d != top  # D and GS agree on the top authority but not on the top three
-    assert "not dissimilarity" in first_hint(run_check(s, "q3", {"most_segregated": by_d}))
+    assert "not dissimilarity" in first_hint(run_check(s, "q3", {**ns, "most_segregated": by_d}))
+    # both phases of 2014 mixed, sorted correctly: the hint is about the table, not the sorting (teacher-b, 08 q3)
+    both = segregation.indices(_PANEL[_PANEL["year"] == 2014], "disadvantaged", "pupils", by="local_authority")
+    mixed = both.sort_values("gorard", ascending=False)["local_authority"].head(3).tolist()
+    assert "primary schools of 2014" in first_hint(run_check(s, "q3", {**ns, "most_segregated": mixed}))
 
 
 def test_08_q5_real_instead_of_random_and_q6_counting_schools():

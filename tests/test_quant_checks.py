@@ -87,7 +87,7 @@ def test_04_q4_not_squared_or_wrong_mean(pupils):
     total_ss = ((score - score.mean()) ** 2).sum()
     school_mean = pupils.groupby("school_id")["score"].transform("mean")
     la_mean = pupils.groupby("local_authority")["score"].transform("mean")
-    ns = {"pupils": pupils, "la_mean": la_mean, "total_ss": total_ss}
+    ns = {"pupils": pupils, "la_mean": la_mean, "total_ss": total_ss, "school_mean": school_mean}
     assert run_check(s, "q4", {**ns, "share_within": round(((score - school_mean) ** 2).sum() / total_ss, 3)}).all_passed
     not_squared = round((score - school_mean).sum() / total_ss, 3)  # about 0
     assert "Square the pieces" in first_hint(run_check(s, "q4", {**ns, "share_within": not_squared}))
@@ -97,6 +97,9 @@ def test_04_q4_not_squared_or_wrong_mean(pupils):
     assert "round to 3" in first_hint(run_check(s, "q4", {**ns, "share_within": unrounded}))
     two_places = round(unrounded, 2)  # under-rounded: the hint says so, not something else (review 04-08)
     assert "round to 3 decimal places, no fewer" in first_hint(run_check(s, "q4", {**ns, "share_within": two_places}))
+    # a wrong number typed by hand is rounded to 3 places: the hint says it is the wrong number (teacher-a, 04 q4)
+    typed = round(1 - 0.093 - 0.11, 3)
+    assert "not the value the data give" in first_hint(run_check(s, "q4", {**ns, "share_within": typed}))
 
 
 def test_04_q5_pupil_level_correlation_instead_of_schools(pupils):
@@ -161,9 +164,15 @@ def test_05_q4_interval_ends_in_the_wrong_order(pupils, trial):
     g_school = ks.hedges_g(one.loc[one["tutoring"], "score"], one.loc[~one["tutoring"], "score"])
     low, high = ks.months_progress(g_school["ci_low"].iloc[0]), ks.months_progress(g_school["ci_high"].iloc[0])
     months_all = ks.months_progress(ks.hedges_g(*trial))
-    assert run_check(s, "q4", {"months_all": months_all, "months_school": [low, high]}).all_passed
-    result = run_check(s, "q4", {"months_all": months_all, "months_school": [high, low]})
+    tutored, others = one.loc[one["tutoring"], "score"], one.loc[~one["tutoring"], "score"]
+    boot = ks.bootstrap_ci(tutored, "hedges_g", y=others, n_resamples=2000, seed=5)
+    ns = {"ks": ks, "boot": boot, "months_all": months_all}
+    assert run_check(s, "q4", {**ns, "months_school": [low, high]}).all_passed
+    result = run_check(s, "q4", {**ns, "months_school": [high, low]})
     assert not result.all_passed and "low end first" in first_hint(result)
+    # the bootstrap row gets its own hint, not "not g_all" (teacher-a, 05 q4)
+    from_boot = [ks.months_progress(boot["ci_low"].iloc[0]), ks.months_progress(boot["ci_high"].iloc[0])]
+    assert "not the bootstrap row boot" in first_hint(run_check(s, "q4", {**ns, "months_school": from_boot}))
 
 
 def test_05_q6_total_instead_of_per_group():
@@ -216,8 +225,12 @@ def test_06_q2_wrong_coefficient(pupils):
 def test_06_q3_within_share_instead_of_icc(pupils):
     s = spec(NB06)
     est = ks.icc(pupils, "school_id", "score")["estimate"].iloc[0]
-    assert run_check(s, "q3", {"icc_est": round(est, 3)}).all_passed
-    assert "well below 0.5" in first_hint(run_check(s, "q3", {"icc_est": round(1 - est, 3)}))
+    ns = {"pupils": pupils, "ks": ks}
+    assert run_check(s, "q3", {**ns, "icc_est": round(est, 3)}).all_passed
+    assert "well below 0.5" in first_hint(run_check(s, "q3", {**ns, "icc_est": round(1 - est, 3)}))
+    # grouped by local authority: the hint names the group column (teacher-a, 06 q3)
+    by_la = round(ks.icc(pupils, "local_authority", "score")["estimate"].iloc[0], 3)
+    assert 'not "local_authority"' in first_hint(run_check(s, "q3", {**ns, "icc_est": by_la}))
 
 
 def test_06_q4_ratio_upside_down(pupils):
@@ -238,8 +251,12 @@ def test_06_q5_divided_by_within_only(pupils):
     s = spec(NB06)
     null = smf.mixedlm("score ~ 1", data=pupils, groups=pupils["school_id"]).fit()
     b, w = null.cov_re.iloc[0, 0], null.scale
-    given = {"between_var": b, "within_var": w}
+    given = {"between_var": b, "within_var": w, "pupils": pupils, "ks": ks}
     assert run_check(s, "q5", {**given, "icc_model": round(b / (b + w), 3)}).all_passed
+    # typed variances (wrongly) and a copied icc_est get different hints (teacher-a, 06 q5)
+    assert "do not type numbers in" in first_hint(run_check(s, "q5", {**given, "icc_model": round(35.1 / (35.1 + 148.7), 3)}))
+    icc_est = round(ks.icc(pupils, "school_id", "score")["estimate"].iloc[0], 3)
+    assert "not the one implied by this model" in first_hint(run_check(s, "q5", {**given, "icc_model": icc_est}))
     # b / w is also below 0.5 here, so it needs its own check
     assert "between_var + within_var" in first_hint(run_check(s, "q5", {**given, "icc_model": round(b / w, 3)}))
     assert "round to 3" in first_hint(run_check(s, "q5", {**given, "icc_model": b / (b + w)}))

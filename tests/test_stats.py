@@ -193,6 +193,11 @@ def test_icc_bad_input():
         ks.icc(df.assign(rating=np.nan), "target", "rating")
     with pytest.raises(EmptyDataError, match="at least two groups"):
         ks.icc(df.assign(target=1), "target", "rating")
+    # the columns themselves instead of their names (teacher-a, 06 q3): say to give the name
+    with pytest.raises(InputError, match="column's name as text"):
+        ks.icc(df, df["target"], df["rating"])
+    with pytest.raises(InputError, match="value column's name"):
+        ks.icc(df, "target", df["rating"])
 
 
 def test_bootstrap_mean_close_to_t_interval():
