@@ -71,6 +71,10 @@ def icc(data: pd.DataFrame, group: str, value: str, confidence: float = 0.95) ->
     """
     from scipy import stats as st
 
+    for what, name, example in (("group", group, "school_id"), ("value", value, "score")):
+        if isinstance(name, (pd.Series, pd.Index, pd.DataFrame, np.ndarray, list, tuple)):
+            raise InputError(f"ks.icc wants the {what} column's name as text, such as \"{example}\", not the column "
+                             f"itself: for example ks.icc(pupils, \"school_id\", \"score\").")
     require_numeric(data, [value])
     require_columns(data, [group])
     confidence = resolve_confidence(confidence)
