@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ColumnTypeError, EmptyDataError, InputError, ReverseKeyedWarning, require_columns, unknown_name
-from kit.results import level_text, resolve_confidence, sentence, tidy_row
+from kit.results import ci_text, resolve_confidence, sentence, tidy_row
 
 __all__ = ["cronbach_alpha", "item_statistics", "reverse_score"]
 
@@ -315,11 +315,9 @@ def _cronbach_words(a: float) -> str:
 def _cronbach_sentence(result: pd.DataFrame) -> str:
     row = result.iloc[0]
     est = float(row["estimate"])
-    has_ci = np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
-    ci_text = f" ({level_text(result)} CI {row['ci_low']:.2f} to {row['ci_high']:.2f})" if has_ci else ""
     left = (f"; {row['n_excluded']} respondent(s) were left out ({row['missing']} handling of missing answers)"
             if row["n_excluded"] else "")
     return (
-        f"Cronbach's alpha = {est:.2f}{ci_text} for a scale of {row['k']} items answered by {row['n']} "
+        f"Cronbach's alpha = {est:.2f}{ci_text(result, row)} for a scale of {row['k']} items answered by {row['n']} "
         f"respondents{left}: {_cronbach_words(est)} internal consistency by George and Mallery's (2003) rule of thumb."
     )

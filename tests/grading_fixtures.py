@@ -163,6 +163,15 @@ def hostile(outside: Path) -> list[tuple[str, bytes, dict]]:
 _EXPECTED: dict = {}
 
 
+def batch_folders(base: Path) -> tuple[Path, Path, Path]:
+    """``submissions/``, ``outside/`` (a file a submission must not touch) and a seeded ``marks/`` under ``base``."""
+    subs, outside, out = base / "submissions", base / "outside", seeded_out(base / "marks")
+    subs.mkdir()
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep me")
+    return subs, outside, out
+
+
 def seeded_out(folder: Path) -> Path:
     """An output folder that already holds the master's expected values (saves running the master per test)."""
     from kit.notebooks.format import read_master

@@ -81,10 +81,7 @@ def _survivors(marker: str) -> list[str]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     base = tmp_path_factory.mktemp("attacks")
-    subs, outside, out = base / "submissions", base / "outside", F.seeded_out(base / "marks")
-    subs.mkdir()
-    outside.mkdir()
-    (outside / "keep.txt").write_text("keep me")
+    subs, outside, out = F.batch_folders(base)
     (outside / "secret.txt").write_text("a secret")
     (outside / "secret.txt").chmod(0o600)
     listeners = _Listeners(base)

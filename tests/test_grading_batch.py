@@ -18,10 +18,7 @@ pytestmark = pytest.mark.skipif(not F.EXERCISE.exists(), reason="exercise 00 not
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("batch")
-    subs, outside, out = base / "submissions", base / "outside", F.seeded_out(base / "marks")
-    subs.mkdir()
-    outside.mkdir()
-    (outside / "keep.txt").write_text("keep me")
+    subs, outside, out = F.batch_folders(base)
     items = F.ordinary() + F.hostile(outside)
     for name, data, _ in items:
         (subs / name).write_bytes(data)

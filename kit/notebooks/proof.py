@@ -289,8 +289,11 @@ def _normal(text: str) -> str:
 
 
 def judge_outcome(master, wrong, results: list[dict], message: str, values: list[dict],
-                  all_passed: bool = False) -> Outcome:
-    """Judge one wrong answer's captured results and check() message against the rules above."""
+                  all_passed: bool = False, visible: str | None = None) -> Outcome:
+    """Judge one wrong answer's captured results and check() message against the rules above.
+
+    ``visible`` is the exercise's own text (:func:`_visible_text`; computed once per master by :func:`prove`).
+    """
     from kit.notebooks.values import passes
 
     q = master.questions[wrong.question]
@@ -316,7 +319,7 @@ def judge_outcome(master, wrong, results: list[dict], message: str, values: list
         if _normal(words) not in said:
             outcome.problems.append(f"check()'s message does not contain the hint words {words!r} "
                                     f"(it says: {message.strip()[:300]!r})")
-    visible = _visible_text(master)
+    visible = _visible_text(master) if visible is None else visible
     for result in results:  # what the student's own answer holds (column names of a kit table) is no secret
         if result.get("status") == "ok":
             visible += "\n" + "\n".join(_forms(result.get("value")))
@@ -364,6 +367,7 @@ def prove(master, timeout: int = 300) -> ProofReport:
             if MIME in data:
                 payload = json.loads(json.dumps(data[MIME]))
                 found[(payload["question"], payload["index"])] = payload
+    visible = _visible_text(master)
     for name, q in master.questions.items():
         if q.written or not q.tests:
             continue
@@ -376,6 +380,6 @@ def prove(master, timeout: int = 300) -> ProofReport:
                                   problems=["the proof did not reach this wrong answer (did the notebook stop?)"])
             else:
                 outcome = judge_outcome(master, wrong, payload["results"], payload["message"],
-                                        report.values.get(name, []), payload.get("all_passed", False))
+                                        report.values.get(name, []), payload.get("all_passed", False), visible)
             report.outcomes.append(outcome)
     return report
