@@ -176,3 +176,16 @@ def test_check_and_the_grader_agree_on_every_number(student, master, tolerance):
     said = run_check({"questions": {"q1": entry}, "fingerprint": cheap}, "q1", {"x": student}).all_passed
     marked = judge.judge_test(dict(meta["tests"][0], expected=master), {"status": "ok", "value": student})["passed"]
     assert said == marked, (student, master, tolerance, said, marked)
+
+
+def test_a_course_under_tmp_is_refused_with_where_to_put_it(monkeypatch):
+    """Each room mounts a fresh /tmp, so a .venv under /tmp vanished inside it ('execvp ... No such file'),
+    and the grader blamed user namespaces."""
+    from kit.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "view_paths", lambda: [("ro", "/usr"), ("ro", "/tmp/course/.venv")])
+    monkeypatch.setattr(sandbox, "_PROBE", [])
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/usr/bin/bwrap")
+    problem = sandbox.isolation_problem()
+    assert "/tmp/course/.venv is under /tmp" in problem and "another folder" in problem
+    assert "user namespaces" not in problem

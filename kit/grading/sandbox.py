@@ -189,6 +189,18 @@ def _mapped_bytes() -> int:
 _PROBE: list = []
 
 
+def hidden_by_room() -> str | None:
+    """A path the sandbox needs that lies under /tmp or /dev/shm, which each room replaces (``None`` if none).
+
+    >>> hidden_by_room() is None or hidden_by_room().startswith(("/tmp", "/dev/shm"))
+    True
+    """
+    for _kind, path in view_paths():
+        if path == "/tmp" or path.startswith(("/tmp/", "/dev/shm/")):
+            return path
+    return None
+
+
 def isolation_problem() -> str | None:
     """None when the sandbox works on this machine, else a sentence saying why not (probed once)."""
     if _PROBE:
@@ -198,6 +210,10 @@ def isolation_problem() -> str | None:
         problem = "the grading sandbox needs Linux (bubblewrap and namespaces)"
     elif not bwrap_path():
         problem = "bubblewrap is not installed (Debian: apt-get install bubblewrap, or `make browser-deps`)"
+    elif hidden_by_room():
+        problem = (f"{hidden_by_room()} is under /tmp or /dev/shm, which every submission gets fresh and empty, so "
+                   "student code could not see Python or the kit there; put the course (and its .venv) in another "
+                   "folder, e.g. your home folder")
     else:
         probe = ("import kit.grading.sandbox as s, os\npid = os.fork()\nif pid == 0:\n"
                  "    s.enter_room(16)\n    p = os.fork()\n    if p == 0:\n        s.seal_room(0, 0)\n"
